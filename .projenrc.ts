@@ -1,0 +1,22 @@
+import { adminClient } from './projenrc/admin-client';
+import { cdkLibrary } from './projenrc/cdk';
+import { idleScaler } from './projenrc/idle-scaler';
+import { NpmMonorepo } from './projenrc/monorepo';
+import { referenceApp } from './projenrc/reference';
+import { BUILD_PRE_STEPS, rootTasks } from './projenrc/root-tasks';
+
+const root = new NpmMonorepo({
+  name: 'kong-hybrid',
+  description: 'Kong Gateway hybrid mode on AWS, as a CDK construct library for TypeScript, Python and Java.',
+  defaultReleaseBranch: 'main',
+  buildWorkflowOptions: { preBuildSteps: BUILD_PRE_STEPS },
+});
+
+const client = adminClient(root);
+const scaler = idleScaler(root, { adminClient: client });
+const cdk = cdkLibrary(root, { idleScaler: scaler });
+referenceApp(root, { cdk });
+
+rootTasks(root);
+
+root.synth();

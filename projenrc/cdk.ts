@@ -1,0 +1,77 @@
+import { awscdk, typescript } from 'projen';
+import { AUTHOR, AUTHOR_ADDRESS, REPOSITORY, workspaceDefaults } from './common';
+import { IDLE_SCALER_BUNDLE } from './idle-scaler';
+import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
+import { VERSIONS } from './versions';
+
+/**
+ * `@kong-hybrid/cdk`: the jsii construct library, published to npm, PyPI and
+ * Maven. Lambda code arrives as esbuild bundles copied into `assets/` at build
+ * time (jsii cannot ship non-jsii runtime dependencies).
+ */
+export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.TypeScriptProject }): awscdk.AwsCdkConstructLibrary {
+  const { typescriptVersion: _ts, authorName: _a, authorUrl: _u, ...defaults } = workspaceDefaults(root, 'packages/cdk');
+  const project = new awscdk.AwsCdkConstructLibrary({
+    ...defaults,
+    name: '@kong-hybrid/cdk',
+    description: 'Kong Gateway in hybrid mode on AWS: ECS Fargate data and control planes, Aurora Serverless v2 at 0 ACU, an idle control-plane scaler.',
+    author: AUTHOR,
+    authorAddress: AUTHOR_ADDRESS,
+    repositoryUrl: REPOSITORY,
+    keywords: ['aws-cdk', 'kong', 'kong-gateway', 'hybrid-mode', 'ecs', 'fargate', 'aurora-serverless'],
+    cdkVersion: VERSIONS.awsCdkLib,
+    cdkVersionPinning: false,
+    constructsVersion: VERSIONS.constructs,
+    jsiiVersion: VERSIONS.jsii,
+    stability: 'experimental',
+    publishToPypi: { distName: 'kong-hybrid-cdk', module: 'kong_hybrid_cdk' },
+    publishToMaven: {
+      javaPackage: 'io.github.konghybrid.cdk',
+      mavenGroupId: 'io.github.konghybrid',
+      mavenArtifactId: 'kong-hybrid-cdk',
+    },
+    docgen: false,
+    devDeps: [`${deps.idleScaler.package.packageName}@^0.0.0`, `jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-rosetta@${VERSIONS.jsiiRosetta}`],
+    jestOptions: jestOptions(),
+    lambdaAutoDiscover: false,
+    integrationTestAutoDiscover: false,
+  });
+  root.addWorkspace(project);
+  // Node 20 is what the machines here have; jsii says so on every run otherwise.
+  project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
+  // No published baseline to compare against yet.
+  project.deps.removeDependency('jsii-diff');
+  project.tasks.removeTask('compat');
+  // Python and Java packages are built everywhere, CI included: the binding tests use them.
+  project.packageTask.reset();
+  project.packageTask.spawn(project.tasks.tryFind('package-all')!);
+
+  // The Lambda bundles: built by their workspaces, copied here so that they ship
+  // in the npm tarball (and so in the Python and Java packages).
+  project.compileTask.prependExec(`mkdir -p assets/idle-scaler && cp ../idle-scaler/${IDLE_SCALER_BUNDLE} assets/idle-scaler/index.js`);
+  project.gitignore.exclude('/assets/');
+  project.npmignore?.include('/assets/');
+  project.npmignore?.exclude('/.turbo/', '/test-reports/');
+
+  // The Python and Java packages, exercised by real Python and Java programs.
+  project.addTask('test:python', { description: 'Python binding tests (pytest, wheel from dist/python)', exec: 'bash test/bindings/run-python.sh' });
+  project.addTask('test:java', { description: 'Java binding tests (JUnit through Maven, jar from dist/java)', exec: 'bash test/bindings/run-java.sh' });
+  project.gitignore.exclude('/test/bindings/java/target/');
+
+  workspaceTurbo(project, {
+    compile: {
+      dependsOn: ['^compile'],
+      outputs: ['lib/**', '.jsii', 'assets/**'],
+    },
+    test: {
+      dependsOn: ['compile', '//#venv'],
+      outputs: ['test-reports/junit.xml'],
+    },
+    package: {
+      dependsOn: ['compile'],
+      outputs: ['dist/**'],
+    },
+  });
+  return project;
+}
+

@@ -1,0 +1,210 @@
+import * as path from 'node:path';
+import { JsonFile, cdk, javascript, typescript } from 'projen';
+import { BASE_COMPILER_OPTIONS } from './common';
+import { MIN_NODE_VERSION, VERSIONS } from './versions';
+
+/**
+ * One turbo task as written in a `turbo.json`.
+ * @see https://turborepo.com/docs/reference/configuration
+ */
+export interface TurboTask {
+  readonly dependsOn?: string[];
+  readonly inputs?: string[];
+  readonly outputs?: string[];
+  readonly env?: string[];
+  readonly cache?: boolean;
+  readonly outputLogs?: 'full' | 'hash-only' | 'new-only' | 'errors-only' | 'none';
+}
+
+/**
+ * The root of an npm-workspaces monorepo built with turbo.
+ *
+ * projen has no npm-workspaces monorepo type, so this class holds the glue:
+ * - the root `package.json` lists the workspaces and owns the only `npm install`
+ *   (one lock file, one hoisted `node_modules`);
+ * - workspaces never install on their own: they ask the root to;
+ * - the root's tasks are thin `turbo run …` calls; `turbo.json` is generated here
+ *   and each workspace adds its own `turbo.json` (extending the root one) through
+ *   {@link NpmMonorepo.addTurboTasks}.
+ */
+export class NpmMonorepo extends typescript.TypeScriptProject {
+  private readonly workspaceProjects: javascript.NodeProject[] = [];
+  private installRequested = false;
+  private readonly deferredResolutions: Array<() => string[]> = [];
+  private readonly turboTasks: Record<string, TurboTask> = {};
+
+  constructor(options: typescript.TypeScriptProjectOptions) {
+    super({
+      ...options,
+      packageManager: javascript.NodePackageManager.NPM,
+      projenrcTs: true,
+      projenVersion: VERSIONS.projen,
+      typescriptVersion: VERSIONS.typescript,
+      minNodeVersion: MIN_NODE_VERSION,
+      sampleCode: false,
+      jest: false,
+      eslint: false,
+      release: false,
+      depsUpgrade: false,
+      pullRequestTemplate: false,
+      licensed: true,
+      package: false,
+      disableTsconfig: true,
+      entrypoint: '',
+      githubOptions: { mergify: false, pullRequestLint: false },
+    });
+
+    this.package.addField('private', true);
+    // turbo needs the package manager's exact version to read the workspaces.
+    this.package.addField('packageManager', `npm@${VERSIONS.npm}`);
+    this.package.file.addDeletionOverride('devEngines');
+    // One hoisted copy of the CDK for the library and the app, whatever a range allows.
+    this.package.addField('overrides', { 'aws-cdk-lib': VERSIONS.awsCdkLib, 'constructs': VERSIONS.constructs });
+    this.tasks.addEnvironment('TURBO_TELEMETRY_DISABLED', '1');
+    this.addDevDeps(`turbo@${VERSIONS.turbo}`, `constructs@${VERSIONS.constructs}`);
+
+    // The root compiles nothing: tsconfig.dev.json only serves ts-node for .projenrc.ts.
+    this.tsconfigDev.file.addOverride('include', ['.projenrc.ts', 'projenrc/**/*.ts']);
+
+    new JsonFile(this, 'tsconfig.base.json', {
+      obj: { compilerOptions: BASE_COMPILER_OPTIONS },
+    });
+
+    for (const name of ['watch', 'eject', 'bump', 'unbump']) {
+      this.tasks.removeTask(name);
+    }
+
+    // A workspace may ask for an install while it synthesizes (before the root
+    // writes package.json): remember it and install once, from the root.
+    const pkg = this.package as any;
+    const initialTrigger = pkg.determineInitialInstallTrigger.bind(pkg);
+    pkg.determineInitialInstallTrigger = () =>
+      initialTrigger() ?? (this.installRequested ? { reason: 'a workspace package.json changed' } : undefined);
+
+    new JsonFile(this, 'turbo.json', {
+      obj: () => ({
+        $schema: 'https://turborepo.com/schema.json',
+        ui: 'stream',
+        envMode: 'loose',
+        globalDependencies: ['tsconfig.base.json'],
+        globalEnv: ['CI'],
+        tasks: this.turboTasks,
+      }),
+    });
+  }
+
+  /** Adds tasks to the root `turbo.json` (defaults for every workspace, or `//#task` root tasks). */
+  public addTurboTasks(tasks: Record<string, TurboTask>): void {
+    Object.assign(this.turboTasks, tasks);
+  }
+
+  /**
+   * Makes `project` a workspace of this monorepo. Call it once for every
+   * subproject, after its construction.
+   */
+  public addWorkspace(project: javascript.NodeProject, options: WorkspaceOptions = {}): void {
+    this.workspaceProjects.push(project);
+
+    // Projen is a root-only tool here.
+    project.deps.removeDependency('projen');
+
+    const pkg = project.package as any;
+    pkg.installDependencies = (trigger?: { reason: string }) => {
+      // Hoisting leaves most workspaces without node_modules: that is normal.
+      if (trigger?.reason === javascript.InstallReason.NO_NODE_MODULES) return;
+      this.installRequested = true;
+    };
+    pkg.logInstallTrigger = () => undefined;
+    // Versions given as "*" can only be resolved once the root has installed.
+    const resolve = pkg.resolveDepsAndWritePackageJson.bind(pkg);
+    pkg.resolveDepsAndWritePackageJson = () => [];
+    this.deferredResolutions.push(resolve);
+
+    if (project instanceof typescript.TypeScriptProject) {
+      // ts-jest transpiles file by file (fast); `tsc --noEmit` type-checks the
+      // tests first (typecheckTests), so type-level tests still fail the build.
+      project.tsconfigDev.file.addOverride('compilerOptions.isolatedModules', true);
+      extendBaseTsconfig(project, path.relative(project.outdir, this.outdir), options.compilerOptions ?? {});
+    }
+
+    for (const name of ['eject', 'clobber', 'watch', 'bump', 'unbump', 'install', 'install:ci']) {
+      project.tasks.removeTask(name);
+    }
+  }
+
+  /** The workspace folders, relative to the root, in the order they were added. */
+  public get workspaceDirectories(): string[] {
+    return this.workspaceProjects.map((p) => path.relative(this.outdir, p.outdir));
+  }
+
+  public override postSynthesize(): void {
+    super.postSynthesize();
+    const resolved = this.deferredResolutions.flatMap((resolve) => resolve());
+    if (resolved.length > 0) {
+      (this.package as any).installDependencies({ reason: 'resolved workspace dependency versions' });
+    }
+  }
+
+  public override preSynthesize(): void {
+    super.preSynthesize();
+    this.package.addField('workspaces', this.workspaceDirectories);
+  }
+}
+
+/** How a project joins the monorepo. */
+export interface WorkspaceOptions {
+  /** Compiler options of this workspace on top of tsconfig.base.json. */
+  readonly compilerOptions?: Record<string, unknown>;
+}
+
+/**
+ * Adds a `turbo.json` to a workspace that extends the root one, with the tasks
+ * (inputs, outputs, order) that only this workspace has.
+ */
+export function workspaceTurbo(project: javascript.NodeProject, tasks: Record<string, TurboTask>): JsonFile {
+  return new JsonFile(project, 'turbo.json', {
+    obj: {
+      $schema: 'https://turborepo.com/schema.json',
+      extends: ['//'],
+      tasks,
+    },
+  });
+}
+
+/**
+ * Makes a workspace's tsconfig.json extend the root tsconfig.base.json, keeping
+ * only what is the workspace's own (rootDir, outDir and explicit extras).
+ * jsii projects are left alone: jsii writes their tsconfig.json itself.
+ */
+function extendBaseTsconfig(project: typescript.TypeScriptProject, toRoot: string, own: Record<string, unknown>): void {
+  const tsconfig = project.tsconfig;
+  if (!tsconfig || project instanceof cdk.JsiiProject) return;
+  const options = tsconfig.compilerOptions as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (key !== 'rootDir' && key !== 'outDir') delete options[key];
+  }
+  Object.assign(options, own);
+  tsconfig.file.addOverride('extends', `${toRoot}/tsconfig.base.json`);
+  project.tsconfigDev.file.addOverride('compilerOptions.types', ['node', 'jest']);
+}
+
+/**
+ * ts-jest settings shared by every workspace: type checking stays in `tsc`
+ * (isolatedModules makes tests several times faster), results go to
+ * `test-reports/` as JUnit XML so that the root can sum the whole suite.
+ */
+export function jestOptions(extra: Partial<javascript.JestConfigOptions> = {}): javascript.JestOptions {
+  return {
+    jestVersion: VERSIONS.jest,
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    junitReporting: true,
+    coverageText: false,
+    configFilePath: 'jest.config.json',
+    jestConfig: {
+      collectCoverage: false,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      ...extra,
+    },
+  };
+}

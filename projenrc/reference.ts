@@ -1,0 +1,56 @@
+import { awscdk } from 'projen';
+import { workspaceDefaults } from './common';
+import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
+import { VERSIONS } from './versions';
+
+/**
+ * `@kong-hybrid/reference`: the CDK app a platform team deploys with
+ * `cdk deploy`, built on `@kong-hybrid/cdk` from the workspace.
+ */
+export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstructLibrary }): awscdk.AwsCdkTypeScriptApp {
+  const project = new awscdk.AwsCdkTypeScriptApp({
+    ...workspaceDefaults(root, 'apps/reference'),
+    name: '@kong-hybrid/reference',
+    description: 'Reference deployment of Kong Gateway hybrid mode for kong-gw.example.com.',
+    cdkVersion: VERSIONS.awsCdkLib,
+    cdkVersionPinning: true,
+    constructsVersion: VERSIONS.constructs,
+    cdkCliVersion: VERSIONS.awsCdkCli,
+    deps: [`${deps.cdk.package.packageName}@^0.0.0`],
+    jestOptions: jestOptions(),
+    lambdaAutoDiscover: false,
+    integrationTestAutoDiscover: false,
+    requireApproval: awscdk.ApprovalLevel.BROADENING,
+    context: {},
+  });
+  project.package.addField('private', true);
+  root.addWorkspace(project);
+
+  // Synthesize from compiled JavaScript: faster than ts-node and the same code
+  // that `npm run synth` type-checked.
+  project.cdkConfig.json.addOverride('app', 'node lib/main.js');
+  project.cdkConfig.json.addDeletionOverride('build');
+  project.cdkConfig.json.addOverride('notices', false);
+  project.cdkConfig.json.addOverride('cli-telemetry', false);
+  project.compileTask.reset('tsc --build');
+  project.postCompileTask.reset();
+  project.tasks.tryFind('synth')?.reset('cdk synth --quiet');
+  project.tasks.removeTask('synth:silent');
+
+  workspaceTurbo(project, {
+    compile: {
+      dependsOn: ['^compile'],
+      outputs: ['lib/**'],
+    },
+    package: { outputs: [] },
+    synth: {
+      dependsOn: ['compile', '^compile'],
+      outputs: ['cdk.out/**'],
+    },
+    test: {
+      dependsOn: ['compile', '^compile'],
+      outputs: ['test-reports/**'],
+    },
+  });
+  return project;
+}

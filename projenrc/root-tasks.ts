@@ -1,0 +1,72 @@
+import { github } from 'projen';
+import { NpmMonorepo } from './monorepo';
+
+/** Test tasks whose JUnit reports make up the whole suite (see tools/test-summary.mjs). */
+export const TEST_TASKS = ['test', 'test:python', 'test:java'];
+
+/**
+ * The root's tasks are thin `turbo run …` calls; turbo.json holds the defaults
+ * every workspace task inherits (workspaces add inputs and outputs of their own).
+ */
+export function rootTasks(root: NpmMonorepo): void {
+  root.compileTask.reset('turbo run compile');
+  // Old reports must not count: turbo restores the cached ones it replays.
+  root.testTask.reset('rm -rf packages/*/test-reports apps/*/test-reports');
+  root.testTask.exec(`turbo run ${TEST_TASKS.join(' ')} --continue; node tools/test-summary.mjs $?`);
+  root.packageTask.reset('turbo run package');
+  root.addTask('synth', {
+    description: 'Build what the reference deployment needs and synthesize it into apps/reference/cdk.out',
+    exec: 'turbo run synth',
+  });
+  root.addTask('bench', {
+    description: 'Run every benchmark script and print its figures',
+    exec: 'turbo run bench --concurrency=1',
+  });
+  root.addTask('venv', {
+    description: 'Create or refresh the project-local Python venv (.venv) used by the tests',
+    exec: 'bash tools/python-venv.sh',
+  });
+
+  // Inputs are every file git tracks in the workspace (projen's task and dep
+  // files included), less what cannot change the task's result.
+  const sources = ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**'];
+  root.addTurboTasks({
+    '//#venv': { cache: false },
+    'compile': { dependsOn: ['^compile'], inputs: [...sources, '!test/**'], outputs: ['lib/**'] },
+    'test': { dependsOn: ['compile'], inputs: sources, outputs: ['test-reports/**'] },
+    'test:python': { dependsOn: ['package', '//#venv'], inputs: sources, outputs: ['test-reports/python/**'] },
+    'test:java': { dependsOn: ['package'], inputs: sources, outputs: ['test-reports/java/**'] },
+    'package': { dependsOn: ['compile'], inputs: [...sources, '!test/**'], outputs: ['dist/**'] },
+    'synth': { dependsOn: ['^compile'], inputs: [...sources, '!test/**'], outputs: ['cdk.out/**'] },
+    'bench': { dependsOn: ['compile'], cache: false },
+  });
+
+  root.gitignore.exclude('/.venv/', '.turbo/', 'test-reports/', 'cdk.out/');
+
+  // GitHub: `build` is projen's PR build (install, `projen build`, fail on drift);
+  // `test` runs the README's two commands exactly as CI does.
+  const gh = root.github;
+  if (gh) {
+    const test = new github.GithubWorkflow(gh, 'test');
+    test.on({ pullRequest: {}, push: { branches: ['main'] }, workflowDispatch: {} });
+    test.addJobs({
+      test: {
+        runsOn: ['ubuntu-latest'],
+        permissions: { contents: github.workflows.JobPermission.READ },
+        env: { CI: 'true' },
+        steps: [
+          { uses: 'actions/checkout@v4' },
+          { uses: 'actions/setup-node@v4', with: { 'node-version': '20', 'cache': 'npm' } },
+          ...BUILD_PRE_STEPS,
+          { name: 'Install, build, synthesize, test', run: 'bash .ci/run' },
+        ],
+      },
+    });
+  }
+}
+
+/** Steps the PR build needs before `projen build` (Python and Java for the binding tests). */
+export const BUILD_PRE_STEPS = [
+  { uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
+  { uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': '17', 'cache': 'maven' } },
+];
