@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the Java binding tests against the jar jsii-pacmak built, through Maven.
+set -euo pipefail
+# The jsii runtime runs on the machine's Node.js 20 and would say so on every start.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+here="$(cd "$(dirname "$0")" && pwd)"
+pkg="$(cd "$here/../.." && pwd)"
+repo="${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}"
+# The version stays 0.0.0 between builds: drop Maven's cached copy so the fresh jar is used.
+rm -rf "$repo/io/github/konghybrid/kong-hybrid-cdk"
+rm -rf "$pkg/test-reports/java"
+status=0
+mvn -B -q -f "$here/java/pom.xml" test || status=$?
+mkdir -p "$pkg/test-reports/java"
+cp "$here"/java/target/surefire-reports/TEST-*.xml "$pkg/test-reports/java/" 2>/dev/null || true
+exit $status
