@@ -129,7 +129,7 @@ function entity(r: Resource, opts: { parent?: Resource } = {}) {
     parameters,
     get: {
       operationId: `get${r.schema}${suffix}`, tags: [r.tag], summary: `Get a ${r.singular}${of}${byKey}`,
-      responses: { 200: ok(`The ${r.singular}`, ref(r.schema)), ...errors('404') },
+      responses: { 200: ok(`The ${r.singular}`, ref(r.schema)), ...errors('400', '404') },
     },
     put: {
       operationId: `upsert${r.schema}${suffix}`, tags: [r.tag], summary: `Create or replace a ${r.singular}${of}`,
