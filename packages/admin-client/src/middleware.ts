@@ -33,8 +33,7 @@ export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Midd
       return response;
     },
     onError({ request, error }) {
-      if (isTimeoutAbort(error)) return new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error });
-      return error instanceof Error ? error : undefined;
+      return isTimeoutAbort(error) ? new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error }) : undefined;
     },
   };
 }
@@ -110,7 +109,7 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
       return out;
     },
     async onError({ request, error, options: { fetch } }) {
-      if (!pending.has(request) || request.signal.aborted) return toError(error);
+      if (!pending.has(request) || request.signal.aborted) return undefined;
       return retry(request, fetch, undefined, error);
     },
   };
@@ -143,5 +142,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
-const isTimeoutAbort = (e: unknown) => e instanceof Error && e.name === 'TimeoutError';
+/**
+ * openapi-fetch wants an `Error` of its own realm; fetch's errors (undici's
+ * TypeError, the DOMException of an abort) may come from another realm (a
+ * jest VM, a bundler's shim): keep their name and message, chain the cause.
+ */
+function toError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  const like = (e ?? {}) as { name?: unknown; message?: unknown };
+  const error = new Error(typeof like.message === 'string' ? like.message : String(e), { cause: e });
+  if (typeof like.name === 'string') error.name = like.name;
+  return error;
+}
+const isTimeoutAbort = (e: unknown) => (e as { name?: unknown } | undefined)?.name === 'TimeoutError';
