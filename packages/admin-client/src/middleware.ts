@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { KongAdminTimeoutError, METHOD } from './errors.js';
+import { KongAdminTimeoutError } from './errors.js';
 
 /** Sends the key-auth credential of a proxied Admin API. */
 export function apiKeyMiddleware(header: string, key: string): Middleware {
@@ -22,15 +22,10 @@ export type Deadlines = WeakMap<Request, number>;
 export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Middleware {
   return {
     onRequest({ request }) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = typeof AbortSignal.any === 'function' ? AbortSignal.any([request.signal, timeout]) : timeout;
-      const bounded = new Request(request, { signal });
+      // AbortSignal.any: Node.js 20.3 or later.
+      const bounded = new Request(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
       deadlines.set(bounded, Date.now() + timeoutMs);
       return bounded;
-    },
-    onResponse({ request, response }) {
-      (response as unknown as Record<symbol, string>)[METHOD] = request.method;
-      return response;
     },
     onError({ request, error }) {
       return isTimeoutAbort(error) ? new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error }) : undefined;
@@ -44,10 +39,10 @@ export interface RetryEvent {
   readonly attempt: number;
   /** How long the client waits before it: `Retry-After` when the answer had one, else exponential backoff. */
   readonly delayMs: number;
-  readonly method: string;
-  readonly url: string;
-  /** The retryable status (429, 502, 503, 504), when the server answered. */
-  readonly status?: number;
+  /** The request being retried (method, url). */
+  readonly request: Request;
+  /** The retryable answer (429, 502, 503, 504), when the server answered. */
+  readonly response?: Response;
   /** The network error, when it did not. */
   readonly error?: unknown;
 }
@@ -68,26 +63,27 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * up (answering the last response) when the wait would pass the deadline.
  */
 export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Middleware {
-  // Per call: a pristine copy of the request to resend (bodies can be read once).
+  const { retries, baseDelayMs, onRetry } = options;
+  // Per call: a pristine copy of the request to resend (a body can be read once).
   const pending = new WeakMap<Request, Request | undefined>();
 
-  async function retry(request: Request, fetch: typeof globalThis.fetch, response: Response | undefined, error: unknown): Promise<Response | Error> {
+  async function retry(request: Request, fetch: typeof globalThis.fetch, response?: Response, error?: unknown): Promise<Response | Error> {
     const template = pending.get(request);
     pending.delete(request);
-    for (let attempt = 1; attempt <= options.retries; attempt++) {
-      const delayMs = delayBefore(attempt, response, options.baseDelayMs);
-      const deadline = deadlines.get(request);
-      if (deadline !== undefined && Date.now() + delayMs >= deadline) break;
-      options.onRetry?.({ attempt, delayMs, method: request.method, url: request.url, status: response?.status, error: response ? undefined : error });
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      const delayMs = delayBefore(attempt, response, baseDelayMs);
+      // Waiting past the deadline would only end in a timeout: answer what we have.
+      if (Date.now() + delayMs >= deadlines.get(request)!) break;
+      onRetry?.(response ? { attempt, delayMs, request, response } : { attempt, delayMs, request, error });
       try {
         await sleep(delayMs, request.signal);
-        const next = await fetch(template ? template.clone() : request);
+        const next = await fetch(template?.clone() ?? request);
         await response?.body?.cancel();
         response = next;
-        if (!RETRYABLE_STATUS.has(response.status)) return response;
+        if (!RETRYABLE_STATUS.has(response.status)) break;
       } catch (e) {
-        if (request.signal.aborted) return response ?? toError(e);
         error = e;
+        if (request.signal.aborted) break;
       }
     }
     return response ?? toError(error);
@@ -95,22 +91,16 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 
   return {
     onRequest({ request }) {
-      if (options.retries > 0 && IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
+      if (retries > 0 && IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
       return undefined;
     },
-    async onResponse({ request, response, options: { fetch } }) {
-      if (!pending.has(request)) return undefined;
-      if (!RETRYABLE_STATUS.has(response.status)) {
-        pending.delete(request);
-        return undefined;
-      }
-      const out = await retry(request, fetch, response, undefined);
-      if (out instanceof Error) throw out;
-      return out;
+    onResponse({ request, response, options: { fetch } }) {
+      if (pending.has(request) && RETRYABLE_STATUS.has(response.status)) return retry(request, fetch, response) as Promise<Response>;
+      pending.delete(request);
+      return undefined;
     },
-    async onError({ request, error, options: { fetch } }) {
-      if (!pending.has(request) || request.signal.aborted) return undefined;
-      return retry(request, fetch, undefined, error);
+    onError({ request, error, options: { fetch } }) {
+      return pending.has(request) && !request.signal.aborted ? retry(request, fetch, undefined, error) : undefined;
     },
   };
 }
@@ -118,10 +108,10 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 function delayBefore(attempt: number, response: Response | undefined, baseDelayMs: number): number {
   const retryAfter = response?.headers.get('retry-after');
   if (retryAfter) {
+    // delay-seconds, or an HTTP date
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (!Number.isNaN(ms)) return Math.max(0, ms);
   }
   // Exponential backoff, halved jitter: [0.5, 1) × base × 2^(attempt-1).
   return Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
@@ -130,15 +120,11 @@ function delayBefore(attempt: number, response: Response | undefined, baseDelayM
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
       clearTimeout(timer);
       reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    }, { once: true });
   });
 }
 
@@ -148,10 +134,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * jest VM, a bundler's shim): keep their name and message, chain the cause.
  */
 function toError(e: unknown): Error {
-  if (e instanceof Error) return e;
-  const like = (e ?? {}) as { name?: unknown; message?: unknown };
-  const error = new Error(typeof like.message === 'string' ? like.message : String(e), { cause: e });
-  if (typeof like.name === 'string') error.name = like.name;
-  return error;
+  const { name = 'Error', message = String(e) } = (e ?? {}) as { name?: string; message?: string };
+  return e instanceof Error ? e : Object.assign(new Error(message, { cause: e }), { name });
 }
 const isTimeoutAbort = (e: unknown) => (e as { name?: unknown } | undefined)?.name === 'TimeoutError';

@@ -255,7 +255,7 @@ describe('errors Kong answers', () => {
 
   test('the client maps them to KongAdminError', async () => {
     kong.emulator.seed('consumers', [{ username: 'alice' }]);
-    const error = new KongAdminError(409, (await kong.raw.POST('/consumers', { body: { username: 'alice' } })).error, 'POST', 'x');
+    const error = new KongAdminError(409, (await kong.raw.POST('/consumers', { body: { username: 'alice' } })).error, 'x');
     expect(isConflict(error)).toBe(true);
     expect(isNotFound(error)).toBe(false);
   });
