@@ -67,7 +67,7 @@ export function createKongAdminClient(options: KongAdminClientOptions): KongAdmi
   const fn = 'createKongAdminClient';
   if (!/^https?:\/\/[^/]/.test(baseUrl)) invalid(fn, 'baseUrl must be an http(s) URL', baseUrl);
   // The key itself never appears in a message.
-  if (apiKey !== undefined && !(apiKey && typeof apiKey === 'string')) invalid(fn, 'apiKey must be a non-empty string', apiKey === '' ? '' : typeof apiKey);
+  if (apiKey === '') invalid(fn, 'apiKey must not be empty', apiKey);
   if (!/^[\w-]+$/.test(apiKeyHeader)) invalid(fn, 'apiKeyHeader must be a header name', apiKeyHeader);
   if (!(timeoutMs > 0 && timeoutMs < Infinity)) invalid(fn, 'timeoutMs must be a positive number', timeoutMs);
   if (!(Number.isInteger(retries) && retries >= 0 && retries <= 10)) invalid(fn, 'retries must be an integer from 0 to 10', retries);

@@ -7,8 +7,8 @@ import type { DataPlane } from './types.js';
 export const DATA_PLANE_PING_INTERVAL_SECONDS = 30;
 /** The hash of an empty configuration: a data plane that serves nothing (404 to every request). */
 export const EMPTY_CONFIG_HASH = '0'.repeat(32);
-/** Statuses that mean the control plane can configure the data plane. */
-const COMPATIBLE = new Set<string>(['normal', 'unknown']);
+/** Whether the control plane can configure the data plane. */
+const compatible = (dp: DataPlane) => /^(normal|unknown)$/.test(dp.sync_status);
 
 /** Options of {@link summarizeDataPlaneSync}. */
 export interface DataPlaneSyncOptions {
@@ -57,7 +57,7 @@ export function summarizeDataPlaneSync(dataPlanes: readonly DataPlane[], options
   const fresh: DataPlane[] = [];
   const stale: DataPlane[] = [];
   for (const dp of dataPlanes) (nowSeconds - dp.last_seen <= staleAfterSeconds ? fresh : stale).push(dp);
-  const incompatible = dataPlanes.filter((dp) => !COMPATIBLE.has(dp.sync_status));
+  const incompatible = dataPlanes.filter((dp) => !compatible(dp));
   const configHashes = [...new Set(fresh.map((dp) => dp.config_hash))].sort();
   const commonConfigHash = configHashes.length === 1 ? configHashes[0] : undefined;
   return {
@@ -68,7 +68,7 @@ export function summarizeDataPlaneSync(dataPlanes: readonly DataPlane[], options
     emptyConfig: fresh.filter((dp) => dp.config_hash === EMPTY_CONFIG_HASH),
     configHashes,
     commonConfigHash,
-    inSync: commonConfigHash !== undefined && commonConfigHash !== EMPTY_CONFIG_HASH && fresh.every((dp) => COMPATIBLE.has(dp.sync_status)),
+    inSync: commonConfigHash !== undefined && commonConfigHash !== EMPTY_CONFIG_HASH && fresh.every(compatible),
   };
 }
 

@@ -44,12 +44,13 @@ export class KongAdminTimeoutError extends Error {
 const has = (err: unknown, brand: symbol) => (err as Record<symbol, unknown> | undefined)?.[brand] === true;
 
 export const isKongAdminError = (err: unknown): err is KongAdminError => has(err, BRAND);
+const withStatus = (status: number) => (err: unknown): err is KongAdminError => isKongAdminError(err) && err.status === status;
 /** 404: no such entity (Kong code 6, or a bare `Not found`). */
-export const isNotFound = (err: unknown): err is KongAdminError => isKongAdminError(err) && err.status === 404;
+export const isNotFound = withStatus(404);
 /** 409: a unique field is taken (Kong code 5). */
-export const isConflict = (err: unknown): err is KongAdminError => isKongAdminError(err) && err.status === 409;
+export const isConflict = withStatus(409);
 /** 401: the proxy in front of the Admin API (key-auth) refused the API key. */
-export const isUnauthorized = (err: unknown): err is KongAdminError => isKongAdminError(err) && err.status === 401;
+export const isUnauthorized = withStatus(401);
 export const isTimeout = (err: unknown): err is KongAdminTimeoutError => has(err, TIMEOUT_BRAND);
 
 /** What every openapi-fetch call resolves to. */

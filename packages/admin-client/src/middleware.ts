@@ -22,8 +22,14 @@ export type Deadlines = WeakMap<Request, number>;
 export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Middleware {
   return {
     onRequest({ request }) {
-      // AbortSignal.any: Node.js 20.3 or later.
-      const bounded = new Request(request, { signal: AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) });
+      // Rebuilt from its parts: new Request(request, { signal }) and AbortSignal.any
+      // would cost more than openapi-fetch itself per call.
+      const controller = new AbortController();
+      const timeout = AbortSignal.timeout(timeoutMs);
+      timeout.onabort = () => controller.abort(timeout.reason);
+      request.signal.addEventListener('abort', () => controller.abort(request.signal.reason));
+      const { url, method, headers, body } = request;
+      const bounded = new Request(url, { method, headers, body, signal: controller.signal, duplex: 'half' } as RequestInit);
       deadlines.set(bounded, Date.now() + timeoutMs);
       return bounded;
     },
@@ -91,7 +97,7 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 
   return {
     onRequest({ request }) {
-      if (retries > 0 && IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
+      if (IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
       return undefined;
     },
     onResponse({ request, response, options: { fetch } }) {
@@ -114,12 +120,11 @@ function delayBefore(attempt: number, response: Response | undefined, baseDelayM
     if (!Number.isNaN(ms)) return Math.max(0, ms);
   }
   // Exponential backoff, halved jitter: [0.5, 1) × base × 2^(attempt-1).
-  return Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+  return baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);

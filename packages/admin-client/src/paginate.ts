@@ -51,12 +51,12 @@ export async function* paginate<P extends ListPath>(client: KongAdminClient, pat
   const pageSize = options?.pageSize ?? 1000;
   if (!(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)) invalid('paginate', 'pageSize must be an integer from 1 to 1000', pageSize);
   const get = (client as unknown as { GET(p: string, init: unknown): Promise<FetchResult<Page>> });
-  let offset: string | undefined;
+  let offset: string | null | undefined;
   do {
     const page = unwrap(await get.GET(path, { params: { path: options?.path, query: { ...options?.query, size: pageSize, offset } }, signal: options?.signal }));
     yield* page.data as Array<ListItem<P>>;
-    offset = page.offset ?? undefined;
-  } while (offset !== undefined);
+    offset = page.offset;
+  } while (offset);
 }
 
 /** Every entity of a list, in one array (see {@link paginate}). */

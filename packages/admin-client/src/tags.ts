@@ -17,6 +17,6 @@ export function anyTags(...tags: TagList): string {
 function join(tags: readonly string[], separator: string, fn: string): string {
   if (tags.length < 1 || tags.length > 5) invalid(fn, 'Kong filters by 1 to 5 tags', tags.length);
   // eslint-disable-next-line no-control-regex
-  for (const tag of tags) if (!/^[^,/\0-\x1f\x7f]+$/.test(tag)) invalid(fn, "a tag is printable text without ',' or '/'", tag);
+  for (const tag of tags) if (!/^[^,/\0-\x1f\x7f]+$/.test(tag)) invalid(fn, "a tag must be printable, without ',' or '/'", tag);
   return tags.join(separator);
 }

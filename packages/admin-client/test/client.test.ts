@@ -6,7 +6,7 @@ import { emulated } from './support';
 describe('createKongAdminClient', () => {
   test.each([
     [{ baseUrl: 'kong-gw.example.com/kong-admin' }, 'createKongAdminClient: baseUrl must be an http(s) URL, got "kong-gw.example.com/kong-admin"'],
-    [{ baseUrl: 'https://k', apiKey: '' }, 'createKongAdminClient: apiKey must be a non-empty string, got ""'],
+    [{ baseUrl: 'https://k', apiKey: '' }, 'createKongAdminClient: apiKey must not be empty, got ""'],
     [{ baseUrl: 'https://k', apiKeyHeader: 'x key' }, 'createKongAdminClient: apiKeyHeader must be a header name, got "x key"'],
     [{ baseUrl: 'https://k', timeoutMs: 0 }, 'createKongAdminClient: timeoutMs must be a positive number, got 0'],
     [{ baseUrl: 'https://k', retries: 1.5 }, 'createKongAdminClient: retries must be an integer from 0 to 10, got 1.5'],

@@ -61,7 +61,7 @@ describe('tag filters', () => {
   });
 
   test.each([[','], ['a/b'], [''], ['tab\there']])('refuse the tag %j', (tag) => {
-    expect(() => allTags(tag)).toThrow(`allTags: a tag is printable text without ',' or '/', got ${JSON.stringify(tag)}`);
+    expect(() => allTags(tag)).toThrow(`allTags: a tag must be printable, without ',' or '/', got ${JSON.stringify(tag)}`);
   });
 
   test('refuse more than five tags at run time too', () => {
