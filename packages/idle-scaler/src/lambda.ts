@@ -40,11 +40,16 @@ function init(): App {
     log: (line) => console.log(line),
   }, {
     config: settings.config,
-    metrics: { namespace: settings.metricsNamespace, dimensions: { ControlPlaneService: settings.controlPlaneService } },
+    // `<cluster name>/<service name>`, as the construct's metrics and alarm expect.
+    metrics: { namespace: settings.metricsNamespace, dimensions: { ControlPlaneService: `${lastSegment(settings.cluster)}/${lastSegment(settings.controlPlaneService)}` } },
     reserveMs: 15_000,
   });
   app = { settings, scaler };
   return app;
+}
+
+function lastSegment(arnOrName: string): string {
+  return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
 }
 
 /** What the function answers: a decision, a status report, or why the event was ignored. */
