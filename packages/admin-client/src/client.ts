@@ -1,40 +1,91 @@
-import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { paths } from './generated/kong-admin';
+import createClient, { type Client } from 'openapi-fetch';
+import { apiKeyMiddleware, retryMiddleware, timeoutMiddleware, type Deadlines, type RetryEvent } from './middleware.js';
+import type { paths } from './types.js';
 
 /** Options of {@link createKongAdminClient}. */
 export interface KongAdminClientOptions {
   /**
-   * Where the Admin API answers, including any path prefix, for example
-   * `https://kong-gw.example.com/kong-admin` or `http://kong-cp.kong.local:8001`.
+   * Where the Admin API answers, path prefix included, for example
+   * `https://kong-gw.example.com/kong-admin` (proxied) or
+   * `http://kong-cp.kong.local:8001` (the control plane's admin listener).
    */
   readonly baseUrl: string;
-  /** The key-auth credential that protects a proxied Admin API. */
+  /**
+   * The key-auth credential of a proxied Admin API.
+   * @default - no key is sent
+   */
   readonly apiKey?: string;
-  /** The header key-auth reads the key from. @default 'apikey' */
+  /**
+   * The header key-auth reads the key from (its `key_names`).
+   * @default 'apikey'
+   */
   readonly apiKeyHeader?: string;
-  /** The fetch implementation. @default globalThis.fetch */
+  /**
+   * The fetch implementation: inject one in tests or to add an agent.
+   * @default globalThis.fetch
+   */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * How long one call may take, retries and their waits included, in
+   * milliseconds. The call then fails with a `KongAdminTimeoutError`, or
+   * answers the last retryable response if it was waiting to retry.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Retries of an idempotent call (GET, HEAD, OPTIONS, PUT, DELETE) after a
+   * 429, 502, 503, 504 or a network error. POST and PATCH are never retried.
+   * @default 2
+   */
+  readonly retries?: number;
+  /**
+   * First backoff delay in milliseconds, doubled on each retry (with jitter).
+   * A `Retry-After` header, when present, is used instead.
+   * @default 200
+   */
+  readonly retryBaseDelayMs?: number;
+  /**
+   * Called before each retry, for example to log it.
+   * @default - nothing
+   */
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
-/** A typed Kong Admin API client. */
+/** A typed Kong Admin API client: openapi-fetch over our OpenAPI document. */
 export type KongAdminClient = Client<paths>;
 
-/** Creates a typed client for the Kong 3.9 OSS Admin API. */
+/**
+ * Creates a typed client for the Kong 3.9 OSS Admin API.
+ *
+ * @example
+ * const kong = createKongAdminClient({ baseUrl: 'https://kong-gw.example.com/kong-admin', apiKey: process.env.KONG_ADMIN_KEY });
+ * const { data, error } = await kong.GET('/services/{service}', { params: { path: { service: 'billing' } } });
+ */
 export function createKongAdminClient(options: KongAdminClientOptions): KongAdminClient {
-  // A trailing slash would make openapi-fetch build `//path`.
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const client = createClient<paths>({ baseUrl, fetch: options.fetch });
-  if (options.apiKey !== undefined) {
-    client.use(apiKeyAuth(options.apiKeyHeader ?? 'apikey', options.apiKey));
+  const { baseUrl, apiKey, apiKeyHeader = 'apikey', fetch, timeoutMs = 10_000, retries = 2, retryBaseDelayMs = 200, onRetry } = options ?? ({} as KongAdminClientOptions);
+  if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]/.test(baseUrl)) {
+    throw new TypeError(`createKongAdminClient: baseUrl must be an http(s) URL such as https://kong-gw.example.com/kong-admin, got ${JSON.stringify(baseUrl)}`);
   }
-  return client;
-}
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
+    throw new TypeError(`createKongAdminClient: apiKey must be a non-empty string when given, got ${typeof apiKey === 'string' ? 'an empty string' : typeof apiKey}`);
+  }
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(apiKeyHeader)) {
+    throw new TypeError(`createKongAdminClient: apiKeyHeader must be an HTTP header name, got ${JSON.stringify(apiKeyHeader)}`);
+  }
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`createKongAdminClient: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+  }
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
+    throw new RangeError(`createKongAdminClient: retries must be an integer from 0 to 10, got ${retries}`);
+  }
+  if (!Number.isFinite(retryBaseDelayMs) || retryBaseDelayMs < 0) {
+    throw new RangeError(`createKongAdminClient: retryBaseDelayMs must be zero or more milliseconds, got ${retryBaseDelayMs}`);
+  }
 
-function apiKeyAuth(header: string, key: string): Middleware {
-  return {
-    onRequest({ request }) {
-      request.headers.set(header, key);
-      return request;
-    },
-  };
+  // A trailing slash would make `//services`; openapi-fetch appends the paths as they are.
+  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch });
+  const deadlines: Deadlines = new WeakMap();
+  if (apiKey !== undefined) client.use(apiKeyMiddleware(apiKeyHeader, apiKey));
+  client.use(timeoutMiddleware(timeoutMs, deadlines), retryMiddleware({ retries, baseDelayMs: retryBaseDelayMs, onRetry }, deadlines));
+  return client;
 }

@@ -1,2 +1,13 @@
-export * from './client';
-export type { paths, components } from './generated/kong-admin';
+export { createKongAdminClient, type KongAdminClient, type KongAdminClientOptions } from './client.js';
+export type { RetryEvent } from './middleware.js';
+export {
+  KongAdminError, KongAdminTimeoutError, isConflict, isKongAdminError, isNotFound, isTimeout, isUnauthorized, unwrap, type FetchResult,
+} from './errors.js';
+export { listAll, paginate, type ListItem, type ListPath, type PaginateArgs, type PaginateOptions } from './paginate.js';
+export { allTags, anyTags, type TagList } from './tags.js';
+export { upsert, type UpsertBody, type UpsertEntity, type UpsertResult } from './upsert.js';
+export {
+  DATA_PLANE_PING_INTERVAL_SECONDS, EMPTY_CONFIG_HASH, readDataPlaneSync, summarizeDataPlaneSync,
+  type DataPlaneSyncOptions, type DataPlaneSyncSummary, type ReadDataPlaneSyncOptions,
+} from './data-planes.js';
+export type * from './types.js';

@@ -1,0 +1,216 @@
+/**
+ * The contract: our OpenAPI document, loaded once, with a router over its
+ * paths and ajv validators for every parameter, request body and response.
+ * A finding is a *violation*: the emulator records it and the test fails.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+/** The document every request and response is checked against. */
+export const DOCUMENT_FILE = path.join(__dirname, '..', '..', 'openapi', 'kong-admin.yaml');
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+interface Route {
+  readonly template: string;
+  readonly regex: RegExp;
+  readonly names: string[];
+  /** Literal segments rank before parameters, as in Kong's router. */
+  readonly rank: number[];
+}
+
+/** A request matched to an operation of the document. */
+export interface Match {
+  readonly template: string;
+  readonly method: string;
+  readonly operation: Json;
+  readonly operationId: string;
+  readonly pathParams: Record<string, string>;
+  readonly parameters: Json[];
+}
+
+export type FindResult = { match: Match } | { notFound: true } | { methodNotAllowed: true; template: string };
+
+export class Contract {
+  private static loaded: Contract | undefined;
+
+  /** The document, parsed and compiled once per process. */
+  static load(): Contract {
+    Contract.loaded ??= new Contract(parse(readFileSync(DOCUMENT_FILE, 'utf8')));
+    return Contract.loaded;
+  }
+
+  private readonly ajv: Ajv2020;
+  private readonly routes: Route[];
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  private constructor(readonly document: Json) {
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+    addFormats(this.ajv);
+    this.ajv.addSchema(document, 'kong-admin');
+    this.routes = Object.keys(document.paths).map((template) => {
+      const segments = template.split('/').slice(1);
+      const names: string[] = [];
+      const source = segments.map((s) => {
+        const m = /^\{(.+)\}$/.exec(s);
+        if (!m) return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(m[1]);
+        return '([^/]+)';
+      });
+      return {
+        template,
+        regex: new RegExp(`^/${source.join('/')}$`),
+        names,
+        rank: segments.map((s) => (s.startsWith('{') ? 1 : 0)),
+      };
+    }).sort((a, b) => compareRanks(a.rank, b.rank));
+  }
+
+  /** Every path of the document. */
+  get templates(): string[] {
+    return Object.keys(this.document.paths);
+  }
+
+  /** The operation a method and path (without any prefix) resolve to. */
+  find(method: string, urlPath: string): FindResult {
+    let allowedElsewhere: string | undefined;
+    for (const route of this.routes) {
+      const m = route.regex.exec(urlPath);
+      if (!m) continue;
+      const item = this.document.paths[route.template];
+      const operation = item[method.toLowerCase()];
+      if (!operation) {
+        allowedElsewhere ??= route.template;
+        continue;
+      }
+      const pathParams = Object.fromEntries(route.names.map((n, i) => [n, safeDecode(m[i + 1])]));
+      const parameters = mergeParameters(this.deref(item.parameters ?? []), this.deref(operation.parameters ?? []));
+      return { match: { template: route.template, method: method.toUpperCase(), operation, operationId: operation.operationId, pathParams, parameters } };
+    }
+    return allowedElsewhere ? { methodNotAllowed: true, template: allowedElsewhere } : { notFound: true };
+  }
+
+  /** Violations of a request: undocumented or invalid parameters, and an invalid or unexpected body. */
+  validateRequest(match: Match, query: URLSearchParams, body: { present: boolean; json: boolean; value?: unknown }): string[] {
+    const problems: string[] = [];
+    for (const p of match.parameters.filter((x) => x.in === 'path')) {
+      problems.push(...this.check(p.schema, match.pathParams[p.name], `path parameter ${p.name}`));
+    }
+    const declared = new Map(match.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
+    for (const name of new Set(query.keys())) {
+      const p = declared.get(name);
+      if (!p) {
+        problems.push(`query parameter ${name} is not in the document`);
+        continue;
+      }
+      problems.push(...this.check(p.schema, coerce(query.get(name)!, this.resolve(p.schema)), `query parameter ${name}`));
+    }
+    for (const p of declared.values()) if (p.required && !query.has(p.name)) problems.push(`query parameter ${p.name} is required`);
+
+    const requestBody = match.operation.requestBody ? this.resolve(match.operation.requestBody) : undefined;
+    if (!requestBody) {
+      if (body.present) problems.push('the operation takes no request body, but one was sent');
+    } else if (!body.present) {
+      if (requestBody.required) problems.push('the request body is required');
+    } else if (!body.json) {
+      problems.push('the request body must be application/json');
+    } else {
+      problems.push(...this.check(requestBody.content['application/json'].schema, body.value, 'request body'));
+    }
+    return problems;
+  }
+
+  /** The ajv errors of a request body, for a Kong-style 400 answer. */
+  requestBodyErrors(match: Match, value: unknown): ErrorObject[] {
+    const requestBody = match.operation.requestBody ? this.resolve(match.operation.requestBody) : undefined;
+    if (!requestBody) return [];
+    const validate = this.compile(requestBody.content['application/json'].schema);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+
+  /** Violations of a response: an undocumented status, or a body that does not match. */
+  validateResponse(match: Match, status: number, body: { present: boolean; json: boolean; value?: unknown }): string[] {
+    const documented = match.operation.responses[String(status)] ?? match.operation.responses.default;
+    if (!documented) return [`status ${status} is not documented for ${match.method} ${match.template}`];
+    const response = this.resolve(documented);
+    const schema = response.content?.['application/json']?.schema;
+    if (!schema) return body.present ? [`status ${status} of ${match.method} ${match.template} has no body in the document, but one was sent`] : [];
+    if (!body.present || !body.json) return [`status ${status} of ${match.method} ${match.template} must have a JSON body`];
+    return this.check(schema, body.value, `response body (${status})`);
+  }
+
+  /** Validates a value against a component schema, for example `DataPlane`. */
+  validateComponent(name: string, value: unknown): string[] {
+    return this.check({ $ref: `#/components/schemas/${name}` }, value, name);
+  }
+
+  /** A component schema, with its `$ref`s left in place. */
+  component(name: string): Json {
+    return this.document.components.schemas[name];
+  }
+
+  /** Follows a local `$ref` (to a component) until a concrete object. */
+  resolve(node: Json): Json {
+    let out = node;
+    while (out && typeof out === 'object' && typeof out.$ref === 'string') {
+      out = out.$ref.slice(2).split('/').reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], this.document);
+    }
+    return out;
+  }
+
+  private deref(list: Json[]): Json[] {
+    return list.map((p) => this.resolve(p));
+  }
+
+  private check(schema: Json, value: unknown, what: string): string[] {
+    const validate = this.compile(schema);
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => `${what}${e.instancePath}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${e.params.additionalProperty})` : ''}`);
+  }
+
+  private compile(schema: Json): ValidateFunction {
+    const key = JSON.stringify(schema);
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(rebase(schema));
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+}
+
+/** `#/components/...` refs point into the document, registered as `kong-admin`. */
+function rebase(schema: Json): Json {
+  return JSON.parse(JSON.stringify(schema), (k, v) => (k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `kong-admin${v}` : v));
+}
+
+function mergeParameters(pathLevel: Json[], operationLevel: Json[]): Json[] {
+  const out = new Map<string, Json>();
+  for (const p of [...pathLevel, ...operationLevel]) out.set(`${p.in}:${p.name}`, p);
+  return [...out.values()];
+}
+
+function coerce(raw: string, schema: Json): unknown {
+  if (schema?.type === 'integer' || schema?.type === 'number') {
+    const n = Number(raw);
+    return raw.trim() === '' || Number.isNaN(n) ? raw : n;
+  }
+  if (schema?.type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
+  return raw;
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
