@@ -1,4 +1,5 @@
 import { typescript } from 'projen';
+import { useKongAdminEmulator } from './admin-client';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
 import { VERSIONS } from './versions';
@@ -29,6 +30,10 @@ export function idleScaler(root: NpmMonorepo, deps: { adminClient: typescript.Ty
   });
   project.package.addField('private', true);
   root.addWorkspace(project);
+  // The Kong adapter and the timelines are tested against the Admin API emulator.
+  useKongAdminEmulator(project, deps.adminClient);
+  // The emulator's sources live in the admin-client workspace: type-check them from the packages folder.
+  project.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../..');
 
   // esbuild through its API: the bundle needs a plugin (see the script's notes on size).
   project.compileTask.exec(`node scripts/bundle.mjs ${IDLE_SCALER_BUNDLE}`);

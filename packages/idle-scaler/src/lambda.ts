@@ -26,11 +26,8 @@ const SDK = { maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, reques
 function init(): App {
   if (app) return app;
   const settings = readSettings(process.env);
-  const timeout = settings.adminApiTimeoutMs;
-  const admin = createKongAdminClient({
-    baseUrl: settings.adminApiUrl,
-    fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeout) }),
-  });
+  // One retry, within a short deadline: the next poll is never more than 15 s away.
+  const admin = createKongAdminClient({ baseUrl: settings.adminApiUrl, timeoutMs: settings.adminApiTimeoutMs, retries: 1 });
   const scaler = new Scaler({
     store: new DynamoStateStore(new DynamoDBClient(SDK), settings.stateTable),
     services: new EcsServices(new ECSClient(SDK), settings),

@@ -272,7 +272,7 @@ export function summarizeObservation(obs: Observation): Record<string, string> {
 
 function describe(error: unknown): string {
   const e = error as { name?: string; message?: string };
-  const text = e && typeof e === 'object' ? `${e.name ?? 'Error'}: ${e.message ?? ''}` : String(error);
+  const text = e && typeof e === 'object' ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message ?? ''}` : e.message ?? 'Error') : String(error);
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

@@ -1,51 +1,41 @@
-import type { KongAdminClient } from '@kong-hybrid/admin-client';
+import { readDataPlaneSync, type DataPlaneSyncSummary, type KongAdminClient } from '@kong-hybrid/admin-client';
 import type { SyncReading } from '../core';
 import type { DataPlaneSyncReader } from '../ports';
 
-/** `sync_status` values that mean a DP cannot take this CP's configuration. */
-const INCOMPATIBLE = new Set(['kong_version_incompatible', 'plugin_set_incompatible', 'plugin_version_incompatible', 'filter_set_incompatible']);
-
-/** One row of `GET /clustering/data-planes`, the fields the scaler reads. */
-interface DataPlaneRow {
-  readonly config_hash: string;
-  readonly last_seen: number;
-  readonly sync_status: string;
-}
-
 /** How the CP's data-plane list is read. */
 export interface KongDataPlaneSyncOptions {
-  /** A DP not seen for longer is a leftover (Kong keeps rows of gone DPs for days). */
+  /**
+   * A DP not seen for longer is a leftover: Kong keeps the rows of gone DPs
+   * for days (`cluster_data_plane_purge_delay`, 14 days by default).
+   */
   readonly staleAfterSeconds: number;
 }
 
 /**
  * The CP's view of its data planes through the Kong Admin API: every page of
- * `/clustering/data-planes`, summed up over the DPs seen recently.
+ * `/clustering/data-planes`, summed up by the admin client over the DPs seen
+ * recently.
  */
 export class KongDataPlaneSync implements DataPlaneSyncReader {
   constructor(private readonly client: KongAdminClient, private readonly options: KongDataPlaneSyncOptions) {}
 
   public async read(nowMs: number): Promise<SyncReading> {
-    const rows: DataPlaneRow[] = [];
-    let offset: string | undefined;
-    do {
-      const { data, error, response } = await this.client.GET('/clustering/data-planes', { params: { query: { size: 1000, ...(offset ? { offset } : {}) } } });
-      if (!data) throw new Error(`GET /clustering/data-planes answered ${response.status}: ${JSON.stringify(error ?? null).slice(0, 200)}`);
-      rows.push(...data.data);
-      offset = data.offset ?? undefined;
-    } while (offset);
-    return summarizeDataPlanes(rows, nowMs / 1000, this.options.staleAfterSeconds);
+    const summary = await readDataPlaneSync(this.client, { nowSeconds: nowMs / 1000, staleAfterSeconds: this.options.staleAfterSeconds });
+    return toSyncReading(summary);
   }
 }
 
-/** Sums up the DPs seen within `staleAfterSeconds` of `nowSeconds`. */
-export function summarizeDataPlanes(rows: readonly DataPlaneRow[], nowSeconds: number, staleAfterSeconds: number): SyncReading {
-  const fresh = rows.filter((dp) => nowSeconds - dp.last_seen <= staleAfterSeconds);
-  const hashes = [...new Set(fresh.map((dp) => dp.config_hash))].sort();
+/**
+ * The scaler's reading of a summary. Only fresh DPs count as incompatible: the
+ * row of a DP replaced after an upgrade lingers for days and must not keep the
+ * control plane up all that time.
+ */
+export function toSyncReading(summary: DataPlaneSyncSummary): SyncReading {
+  const fresh = new Set(summary.fresh);
   return {
-    fresh: fresh.length,
-    incompatible: fresh.filter((dp) => INCOMPATIBLE.has(dp.sync_status)).length,
-    configHashes: hashes,
-    ...(hashes.length === 1 ? { commonConfigHash: hashes[0] } : {}),
+    fresh: summary.fresh.length,
+    incompatible: summary.incompatible.filter((dp) => fresh.has(dp)).length,
+    configHashes: summary.configHashes,
+    ...(summary.commonConfigHash !== undefined ? { commonConfigHash: summary.commonConfigHash } : {}),
   };
 }
