@@ -88,15 +88,19 @@ export class Scaler {
     let step = await this.step(await this.load(ctx), event, ctx);
     let decisions = 1;
     await this.execute(step, ctx);
+    let lookStartedAt = this.ports.clock.now();
     for (;;) {
       const next = step.decision.actions.find((a): a is Extract<Action, { type: 'observe' }> => a.type === 'observe');
       if (!next) break;
       if (next.afterMs > 0) {
         // One poller at a time; a tick will take over if it goes away.
         if (!step.holdsLease) break;
-        if (ctx.remainingMs() < next.afterMs + this.settings.reserveMs) break;
-        await this.ports.clock.sleep(next.afterMs);
+        // Looks start every `afterMs` (the time a look takes is not added to the wait).
+        const wait = Math.max(0, next.afterMs - (this.ports.clock.now() - lookStartedAt));
+        if (ctx.remainingMs() < wait + this.settings.reserveMs) break;
+        await this.ports.clock.sleep(wait);
       }
+      lookStartedAt = this.ports.clock.now();
       const observation = await this.observe(next.scope);
       step = await this.step(step.record, { type: 'observed', observation }, ctx);
       decisions++;
