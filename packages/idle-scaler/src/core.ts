@@ -464,6 +464,8 @@ export function stopBlockers(obs: Observation): string[] {
   const dp = obs.dataPlane;
   if (!dp) blockers.push('data plane service not read');
   else blockers.push(...dataPlaneActivity(dp));
+  // Tasks still draining after a scale-in: wait until running equals desired.
+  if (dp && dp.running > dp.desired) blockers.push(`data plane ${dp.running} tasks running, ${dp.desired} desired`);
   if (dp && obs.sync) blockers.push(...syncGaps(obs));
   else if (!obs.sync) blockers.push('data plane sync not read');
   return [...new Set(blockers)];

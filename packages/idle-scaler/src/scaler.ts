@@ -1,6 +1,5 @@
 import {
   decide,
-  observeScope,
   stopBlockers,
   syncGaps,
   type Action,
@@ -119,8 +118,7 @@ export class Scaler {
   /** Reads the state and looks at the world without changing anything. */
   public async status(): Promise<StatusReport> {
     const record = await this.ports.store.load();
-    const scope = record.state.phase === 'idle' ? { adminApi: true, database: true } : observeScope('waking');
-    const observation = await this.observe(scope);
+    const observation = await this.observe({ adminApi: true, database: true });
     return { state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
   }
 

@@ -75,7 +75,7 @@ const anything: fc.Arbitrary<Observation> = fc.record({
 });
 
 /** A calm look with exactly one thing wrong: each of these alone must keep the CP up. */
-const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0, max: 7 })).map(([o, which]) => {
+const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0, max: 8 })).map(([o, which]) => {
   const dp = o.dataPlane!;
   const sync = o.sync!;
   switch (which) {
@@ -86,6 +86,7 @@ const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0,
     case 4: return { ...o, dataPlane: { ...dp, desired: dp.desired + 1, running: dp.running + 1 } };
     case 5: return { ...o, sync: { ...sync, incompatible: 1 } };
     case 6: return { ...o, errors: [{ source: 'ecs', message: 'ThrottlingException' }] };
+    case 7: return { ...o, dataPlane: { ...dp, running: dp.running + 1 }, sync: { ...sync, fresh: sync.fresh + 1 } };
     default: return { ...o, sync: undefined, errors: [{ source: 'admin-api', message: 'ECONNREFUSED' }] };
   }
 });

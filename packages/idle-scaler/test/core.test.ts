@@ -190,6 +190,7 @@ describe('cooldown', () => {
     ['a data plane task is pending', { dataPlane: dpCounts({ pending: 1 }) }, '1 data plane tasks pending'],
     ['fewer data plane tasks run than desired', { dataPlane: dpCounts({ desired: 3 }) }, 'data plane 2 of 3 tasks running'],
     ['a data plane deployment is in progress', { dataPlane: dpCounts({ deploymentInProgress: true }) }, 'deployment in progress'],
+    ['more data plane tasks run than desired (a scale-in draining)', { dataPlane: dpCounts({ desired: 1 }) }, 'data plane 2 tasks running, 1 desired'],
     ['a data plane is out of sync', { sync: { fresh: 2, incompatible: 0, configHashes: [HASH_A, HASH_B] } }, 'disagree'],
     ['the Admin API cannot be read', { sync: undefined, errors: [{ source: 'admin-api' as const, message: 'timeout' }] }, 'admin-api unreadable (timeout)'],
     ['ECS cannot be read', { controlPlane: undefined, dataPlane: undefined, errors: [{ source: 'ecs' as const, message: 'ThrottlingException' }] }, 'ecs unreadable'],
