@@ -72,7 +72,7 @@ export function adminClient(root: NpmMonorepo): typescript.TypeScriptProject {
   project.compileTask.exec('tsc -p tsconfig.esm.json', { name: 'ESM build (lib/esm)' });
   project.compileTask.exec('node scripts/mark-esm.mjs', { name: 'Mark lib/esm as ES modules' });
 
-  project.testTask.exec('attw --pack . --format table-flipped', { name: 'Types resolve right from ESM and CommonJS (are-the-types-wrong)' });
+  project.testTask.exec('attw --pack . --format table-flipped --exclude-entrypoints ./openapi.yaml', { name: 'Types resolve right from ESM and CommonJS (are-the-types-wrong; the YAML entry point is data)' });
   project.testTask.exec('node scripts/size.mjs', { name: 'Runtime size budget (12 KB minified, openapi-fetch included)' });
 
   project.addTask('bench', {

@@ -1,5 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { apiKeyMiddleware, retryMiddleware, timeoutMiddleware, type Deadlines, type RetryEvent } from './middleware.js';
+import { invalid } from './invalid.js';
 import type { paths } from './types.js';
 
 /** Options of {@link createKongAdminClient}. */
@@ -63,24 +64,14 @@ export type KongAdminClient = Client<paths>;
  */
 export function createKongAdminClient(options: KongAdminClientOptions): KongAdminClient {
   const { baseUrl, apiKey, apiKeyHeader = 'apikey', fetch, timeoutMs = 10_000, retries = 2, retryBaseDelayMs = 200, onRetry } = options ?? ({} as KongAdminClientOptions);
-  if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/]/.test(baseUrl)) {
-    throw new TypeError(`createKongAdminClient: baseUrl must be an http(s) URL such as https://kong-gw.example.com/kong-admin, got ${JSON.stringify(baseUrl)}`);
-  }
-  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) {
-    throw new TypeError(`createKongAdminClient: apiKey must be a non-empty string when given, got ${typeof apiKey === 'string' ? 'an empty string' : typeof apiKey}`);
-  }
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(apiKeyHeader)) {
-    throw new TypeError(`createKongAdminClient: apiKeyHeader must be an HTTP header name, got ${JSON.stringify(apiKeyHeader)}`);
-  }
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(`createKongAdminClient: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-  }
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new RangeError(`createKongAdminClient: retries must be an integer from 0 to 10, got ${retries}`);
-  }
-  if (!Number.isFinite(retryBaseDelayMs) || retryBaseDelayMs < 0) {
-    throw new RangeError(`createKongAdminClient: retryBaseDelayMs must be zero or more milliseconds, got ${retryBaseDelayMs}`);
-  }
+  const fn = 'createKongAdminClient';
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) invalid(fn, 'baseUrl must be an http(s) URL', baseUrl);
+  // The key itself never appears in a message.
+  if (apiKey === '') invalid(fn, 'apiKey must not be empty', apiKey);
+  if (!/^[\w-]+$/.test(apiKeyHeader)) invalid(fn, 'apiKeyHeader must be a header name', apiKeyHeader);
+  if (!(timeoutMs > 0 && timeoutMs < Infinity)) invalid(fn, 'timeoutMs must be a positive number', timeoutMs);
+  if (!(Number.isInteger(retries) && retries >= 0 && retries <= 10)) invalid(fn, 'retries must be an integer from 0 to 10', retries);
+  if (!(retryBaseDelayMs >= 0 && retryBaseDelayMs < Infinity)) invalid(fn, 'retryBaseDelayMs must be 0 or more', retryBaseDelayMs);
 
   // A trailing slash would make `//services`; openapi-fetch appends the paths as they are.
   const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch });

@@ -1,13 +1,14 @@
 import type { KongAdminClient } from './client.js';
-import { listAll } from './paginate.js';
+import { listAll, type PaginateOptions } from './paginate.js';
+import { invalid } from './invalid.js';
 import type { DataPlane } from './types.js';
 
 /** A data plane pings its control plane every 30 s (Kong's CLUSTERING_PING_INTERVAL). */
 export const DATA_PLANE_PING_INTERVAL_SECONDS = 30;
 /** The hash of an empty configuration: a data plane that serves nothing (404 to every request). */
-export const EMPTY_CONFIG_HASH = '00000000000000000000000000000000';
-/** Statuses that mean the control plane can configure the data plane. */
-const COMPATIBLE = new Set<string>(['normal', 'unknown']);
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+/** Whether the control plane can configure the data plane. */
+const compatible = (dp: DataPlane) => /^(normal|unknown)$/.test(dp.sync_status);
 
 /** Options of {@link summarizeDataPlaneSync}. */
 export interface DataPlaneSyncOptions {
@@ -50,14 +51,13 @@ export interface DataPlaneSyncSummary {
  */
 export function summarizeDataPlaneSync(dataPlanes: readonly DataPlane[], options: DataPlaneSyncOptions): DataPlaneSyncSummary {
   const { nowSeconds, staleAfterSeconds = 3 * DATA_PLANE_PING_INTERVAL_SECONDS } = options ?? ({} as DataPlaneSyncOptions);
-  if (!Number.isFinite(nowSeconds)) throw new TypeError(`summarizeDataPlaneSync: nowSeconds must be a Unix time in seconds, got ${nowSeconds}`);
-  if (!Number.isFinite(staleAfterSeconds) || staleAfterSeconds <= 0) {
-    throw new RangeError(`summarizeDataPlaneSync: staleAfterSeconds must be a positive number of seconds, got ${staleAfterSeconds}`);
-  }
+  const fn = 'summarizeDataPlaneSync';
+  if (!Number.isFinite(nowSeconds)) invalid(fn, 'nowSeconds must be Unix seconds', nowSeconds);
+  if (!(staleAfterSeconds > 0)) invalid(fn, 'staleAfterSeconds must be positive', staleAfterSeconds);
   const fresh: DataPlane[] = [];
   const stale: DataPlane[] = [];
   for (const dp of dataPlanes) (nowSeconds - dp.last_seen <= staleAfterSeconds ? fresh : stale).push(dp);
-  const incompatible = dataPlanes.filter((dp) => !COMPATIBLE.has(dp.sync_status));
+  const incompatible = dataPlanes.filter((dp) => !compatible(dp));
   const configHashes = [...new Set(fresh.map((dp) => dp.config_hash))].sort();
   const commonConfigHash = configHashes.length === 1 ? configHashes[0] : undefined;
   return {
@@ -68,7 +68,7 @@ export function summarizeDataPlaneSync(dataPlanes: readonly DataPlane[], options
     emptyConfig: fresh.filter((dp) => dp.config_hash === EMPTY_CONFIG_HASH),
     configHashes,
     commonConfigHash,
-    inSync: commonConfigHash !== undefined && commonConfigHash !== EMPTY_CONFIG_HASH && fresh.every((dp) => COMPATIBLE.has(dp.sync_status)),
+    inSync: commonConfigHash !== undefined && commonConfigHash !== EMPTY_CONFIG_HASH && fresh.every(compatible),
   };
 }
 
@@ -85,9 +85,6 @@ export interface ReadDataPlaneSyncOptions extends Partial<DataPlaneSyncOptions> 
  * `nowSeconds` defaults to the local clock.
  */
 export async function readDataPlaneSync(client: KongAdminClient, options: ReadDataPlaneSyncOptions = {}): Promise<DataPlaneSyncSummary> {
-  const dataPlanes = await listAll(client, '/clustering/data-planes', { pageSize: options.pageSize, signal: options.signal });
-  return summarizeDataPlaneSync(dataPlanes, {
-    nowSeconds: options.nowSeconds ?? Date.now() / 1000,
-    staleAfterSeconds: options.staleAfterSeconds,
-  });
+  const dataPlanes = await listAll(client, '/clustering/data-planes', options as PaginateOptions<'/clustering/data-planes'>);
+  return summarizeDataPlaneSync(dataPlanes, { ...options, nowSeconds: options.nowSeconds ?? Date.now() / 1000 });
 }

@@ -1,5 +1,5 @@
 import type { Middleware } from 'openapi-fetch';
-import { KongAdminTimeoutError, METHOD } from './errors.js';
+import { KongAdminTimeoutError } from './errors.js';
 
 /** Sends the key-auth credential of a proxied Admin API. */
 export function apiKeyMiddleware(header: string, key: string): Middleware {
@@ -22,19 +22,19 @@ export type Deadlines = WeakMap<Request, number>;
 export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Middleware {
   return {
     onRequest({ request }) {
+      // Rebuilt from its parts: new Request(request, { signal }) and AbortSignal.any
+      // would cost more than openapi-fetch itself per call.
+      const controller = new AbortController();
       const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = typeof AbortSignal.any === 'function' ? AbortSignal.any([request.signal, timeout]) : timeout;
-      const bounded = new Request(request, { signal });
+      timeout.onabort = () => controller.abort(timeout.reason);
+      request.signal.addEventListener('abort', () => controller.abort(request.signal.reason));
+      const { url, method, headers, body } = request;
+      const bounded = new Request(url, { method, headers, body, signal: controller.signal, duplex: 'half' } as RequestInit);
       deadlines.set(bounded, Date.now() + timeoutMs);
       return bounded;
     },
-    onResponse({ request, response }) {
-      (response as unknown as Record<symbol, string>)[METHOD] = request.method;
-      return response;
-    },
     onError({ request, error }) {
-      if (isTimeoutAbort(error)) return new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error });
-      return error instanceof Error ? error : undefined;
+      return isTimeoutAbort(error) ? new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error }) : undefined;
     },
   };
 }
@@ -45,10 +45,10 @@ export interface RetryEvent {
   readonly attempt: number;
   /** How long the client waits before it: `Retry-After` when the answer had one, else exponential backoff. */
   readonly delayMs: number;
-  readonly method: string;
-  readonly url: string;
-  /** The retryable status (429, 502, 503, 504), when the server answered. */
-  readonly status?: number;
+  /** The request being retried (method, url). */
+  readonly request: Request;
+  /** The retryable answer (429, 502, 503, 504), when the server answered. */
+  readonly response?: Response;
   /** The network error, when it did not. */
   readonly error?: unknown;
 }
@@ -69,26 +69,27 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * up (answering the last response) when the wait would pass the deadline.
  */
 export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Middleware {
-  // Per call: a pristine copy of the request to resend (bodies can be read once).
+  const { retries, baseDelayMs, onRetry } = options;
+  // Per call: a pristine copy of the request to resend (a body can be read once).
   const pending = new WeakMap<Request, Request | undefined>();
 
-  async function retry(request: Request, fetch: typeof globalThis.fetch, response: Response | undefined, error: unknown): Promise<Response | Error> {
+  async function retry(request: Request, fetch: typeof globalThis.fetch, response?: Response, error?: unknown): Promise<Response | Error> {
     const template = pending.get(request);
     pending.delete(request);
-    for (let attempt = 1; attempt <= options.retries; attempt++) {
-      const delayMs = delayBefore(attempt, response, options.baseDelayMs);
-      const deadline = deadlines.get(request);
-      if (deadline !== undefined && Date.now() + delayMs >= deadline) break;
-      options.onRetry?.({ attempt, delayMs, method: request.method, url: request.url, status: response?.status, error: response ? undefined : error });
+    for (let attempt = 1; attempt <= retries; attempt++) {
+      const delayMs = delayBefore(attempt, response, baseDelayMs);
+      // Waiting past the deadline would only end in a timeout: answer what we have.
+      if (Date.now() + delayMs >= deadlines.get(request)!) break;
+      onRetry?.(response ? { attempt, delayMs, request, response } : { attempt, delayMs, request, error });
       try {
         await sleep(delayMs, request.signal);
-        const next = await fetch(template ? template.clone() : request);
+        const next = await fetch(template?.clone() ?? request);
         await response?.body?.cancel();
         response = next;
-        if (!RETRYABLE_STATUS.has(response.status)) return response;
+        if (!RETRYABLE_STATUS.has(response.status)) break;
       } catch (e) {
-        if (request.signal.aborted) return response ?? toError(e);
         error = e;
+        if (request.signal.aborted) break;
       }
     }
     return response ?? toError(error);
@@ -96,22 +97,16 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 
   return {
     onRequest({ request }) {
-      if (options.retries > 0 && IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
+      if (IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
       return undefined;
     },
-    async onResponse({ request, response, options: { fetch } }) {
-      if (!pending.has(request)) return undefined;
-      if (!RETRYABLE_STATUS.has(response.status)) {
-        pending.delete(request);
-        return undefined;
-      }
-      const out = await retry(request, fetch, response, undefined);
-      if (out instanceof Error) throw out;
-      return out;
+    onResponse({ request, response, options: { fetch } }) {
+      if (pending.has(request) && RETRYABLE_STATUS.has(response.status)) return retry(request, fetch, response) as Promise<Response>;
+      pending.delete(request);
+      return undefined;
     },
-    async onError({ request, error, options: { fetch } }) {
-      if (!pending.has(request) || request.signal.aborted) return toError(error);
-      return retry(request, fetch, undefined, error);
+    onError({ request, error, options: { fetch } }) {
+      return pending.has(request) && !request.signal.aborted ? retry(request, fetch, undefined, error) : undefined;
     },
   };
 }
@@ -119,29 +114,32 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 function delayBefore(attempt: number, response: Response | undefined, baseDelayMs: number): number {
   const retryAfter = response?.headers.get('retry-after');
   if (retryAfter) {
+    // delay-seconds, or an HTTP date
     const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (!Number.isNaN(ms)) return Math.max(0, ms);
   }
   // Exponential backoff, halved jitter: [0.5, 1) × base × 2^(attempt-1).
-  return Math.round(baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+  return baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
       clearTimeout(timer);
       reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    }, { once: true });
   });
 }
 
-const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
-const isTimeoutAbort = (e: unknown) => e instanceof Error && e.name === 'TimeoutError';
+/**
+ * openapi-fetch wants an `Error` of its own realm; fetch's errors (undici's
+ * TypeError, the DOMException of an abort) may come from another realm (a
+ * jest VM, a bundler's shim): keep their name and message, chain the cause.
+ */
+function toError(e: unknown): Error {
+  const { name = 'Error', message = String(e) } = (e ?? {}) as { name?: string; message?: string };
+  return e instanceof Error ? e : Object.assign(new Error(message, { cause: e }), { name });
+}
+const isTimeoutAbort = (e: unknown) => (e as { name?: unknown } | undefined)?.name === 'TimeoutError';

@@ -1,5 +1,6 @@
 import type { KongAdminClient } from './client.js';
 import { unwrap, type FetchResult } from './errors.js';
+import { invalid } from './invalid.js';
 import type { paths } from './types.js';
 
 type GetOperation<P extends keyof paths> = paths[P] extends { get: infer O } ? O : never;
@@ -48,17 +49,14 @@ interface Page {
  */
 export async function* paginate<P extends ListPath>(client: KongAdminClient, path: P, ...[options]: PaginateArgs<P>): AsyncGenerator<ListItem<P>, void, undefined> {
   const pageSize = options?.pageSize ?? 1000;
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-    throw new RangeError(`paginate: pageSize must be an integer from 1 to 1000 (Kong's limit), got ${pageSize}`);
-  }
+  if (!(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)) invalid('paginate', 'pageSize must be an integer from 1 to 1000', pageSize);
   const get = (client as unknown as { GET(p: string, init: unknown): Promise<FetchResult<Page>> });
-  let offset: string | undefined;
+  let offset: string | null | undefined;
   do {
-    const query = { ...options?.query, size: pageSize, ...(offset === undefined ? {} : { offset }) };
-    const page = unwrap(await get.GET(path, { params: { path: options?.path, query }, signal: options?.signal }));
+    const page = unwrap(await get.GET(path, { params: { path: options?.path, query: { ...options?.query, size: pageSize, offset } }, signal: options?.signal }));
     yield* page.data as Array<ListItem<P>>;
-    offset = page.offset ?? undefined;
-  } while (offset !== undefined);
+    offset = page.offset;
+  } while (offset);
 }
 
 /** Every entity of a list, in one array (see {@link paginate}). */

@@ -1,3 +1,5 @@
+import { invalid } from './invalid.js';
+
 /** One to five tags: Kong filters by at most five. */
 export type TagList = readonly [string] | readonly [string, string] | readonly [string, string, string]
   | readonly [string, string, string, string] | readonly [string, string, string, string, string];
@@ -13,12 +15,8 @@ export function anyTags(...tags: TagList): string {
 }
 
 function join(tags: readonly string[], separator: string, fn: string): string {
-  if (tags.length < 1 || tags.length > 5) throw new RangeError(`${fn}: Kong filters by 1 to 5 tags, got ${tags.length}`);
-  for (const tag of tags) {
-    // eslint-disable-next-line no-control-regex
-    if (typeof tag !== 'string' || !/^[^,/\u0000-\u001f\u007f]+$/.test(tag)) {
-      throw new TypeError(`${fn}: a tag is printable text without ',' or '/', got ${JSON.stringify(tag)}`);
-    }
-  }
+  if (tags.length < 1 || tags.length > 5) invalid(fn, 'Kong filters by 1 to 5 tags', tags.length);
+  // eslint-disable-next-line no-control-regex
+  for (const tag of tags) if (!/^[^,/\0-\x1f\x7f]+$/.test(tag)) invalid(fn, "a tag must be printable, without ',' or '/'", tag);
   return tags.join(separator);
 }

@@ -247,12 +247,13 @@ class EmulatorServer implements KongAdminEmulator {
       answer = { status: 400, body: { message: 'Cannot parse JSON body' } };
     } else {
       const problems = this.contract.validateRequest(match, url.searchParams, body);
-      if (problems.length > 0) {
-        this.violate('request', match.method, path, problems);
-        answer = this.asKongError(match, body.value, problems);
-      } else {
-        answer = this.kong.handle(match, url.searchParams, body.value as Entity | undefined);
-      }
+      if (problems.length > 0) this.violate('request', match.method, path, problems);
+      // A body the document forbids is answered as Kong's schema violation; bad
+      // parameters go on to Kong's own checks (invalid size, offset, …).
+      const bodyProblems = problems.filter((p) => p.startsWith('request body') || p.startsWith('the request body') || p.startsWith('the operation takes'));
+      answer = bodyProblems.length > 0
+        ? this.asKongError(match, body.value, bodyProblems)
+        : this.kong.handle(match, url.searchParams, body.value as Entity | undefined);
     }
     const sent = { present: answer.body !== undefined, json: true, value: answer.body };
     const problems = this.contract.validateResponse(match, answer.status, sent);
