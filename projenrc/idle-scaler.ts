@@ -56,6 +56,8 @@ export function idleScaler(root: NpmMonorepo, deps: { adminClient: typescript.Ty
     },
     test: {
       dependsOn: ['compile', '//#venv'],
+      // The Admin API emulator and the document it checks against are test inputs too.
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/admin-client/test/emulator/**', '$TURBO_ROOT$/packages/admin-client/openapi/**'],
       outputs: ['test-reports/**'],
     },
     bench: {
