@@ -31,7 +31,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       mavenArtifactId: 'kong-hybrid-cdk',
     },
     docgen: false,
-    devDeps: [`${deps.idleScaler.package.packageName}@^0.0.0`, `jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-rosetta@${VERSIONS.jsiiRosetta}`],
+    devDeps: [`${deps.idleScaler.package.packageName}@^0.0.0`, `jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-rosetta@${VERSIONS.jsiiRosetta}`, `cdk-nag@${VERSIONS.cdkNag}`],
     jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,

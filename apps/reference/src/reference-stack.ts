@@ -11,6 +11,11 @@ export class ReferenceStack extends Stack {
 
     const vpc = new ec2.Vpc(this, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    new IdleScaler(this, 'IdleScaler', { cluster, controlPlaneServiceName: 'kong-cp' });
+    // Stand-ins until the KongHybridGateway construct provides the services.
+    new IdleScaler(this, 'IdleScaler', {
+      controlPlaneService: ecs.FargateService.fromFargateServiceAttributes(this, 'ControlPlane', { cluster, serviceName: 'kong-cp' }),
+      dataPlaneService: ecs.FargateService.fromFargateServiceAttributes(this, 'DataPlane', { cluster, serviceName: 'kong-dp' }),
+      adminApiUrl: 'http://kong-cp.kong.local:8001',
+    });
   }
 }

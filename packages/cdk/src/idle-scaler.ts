@@ -1,65 +1,406 @@
 import * as path from 'node:path';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct, type IConstruct } from 'constructs';
 
 /** Properties of {@link IdleScaler}. */
 export interface IdleScalerProps {
-  /** The ECS cluster the Kong control plane runs in. */
-  readonly cluster: ecs.ICluster;
+  /**
+   * The Kong control plane's ECS service. The scaler sets its desired count
+   * to 1 and 0; keep it out of Application Auto Scaling, and leave its desired
+   * count out of the template so that a deployment does not reset it.
+   */
+  readonly controlPlaneService: ecs.IBaseService;
 
-  /** The name of the Kong control plane's ECS service. */
-  readonly controlPlaneServiceName: string;
+  /** The Kong data plane's ECS service, in the same cluster as the control plane. */
+  readonly dataPlaneService: ecs.IBaseService;
 
   /**
-   * How long the function's logs are kept.
+   * The control plane's Admin API as the function reaches it inside the VPC,
+   * for example `http://kong-cp.kong.local:8001` (Cloud Map). The scaler reads
+   * `GET /clustering/data-planes` from it.
+   */
+  readonly adminApiUrl: string;
+
+  /**
+   * The control plane's security groups: the scaler is allowed to them on the
+   * Admin API's port (from `adminApiUrl`) and nothing else.
+   * @default - none: allow `connections` to the Admin API port yourself
+   */
+  readonly controlPlaneConnections?: ec2.IConnectable;
+
+  /**
+   * The Aurora cluster behind the control plane: started when found stopped
+   * while the control plane wakes up.
+   * @default - no database is watched or started
+   */
+  readonly database?: rds.IDatabaseCluster;
+
+  /**
+   * Alarms that mean the data plane is scaling out; their ALARM state wakes
+   * the control plane. ECS task events already cover every data plane task
+   * start, so this is an earlier signal, not a required one.
+   * @default - none
+   */
+  readonly scaleOutAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * The VPC the function runs in.
+   * @default - the control plane cluster's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC the function runs. It needs a route to the ECS, RDS and
+   * DynamoDB APIs (NAT gateway or VPC endpoints) and to the control plane.
+   * @default - private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * How long to wait for the control plane to run and every running data plane
+   * to report one common config hash, before carrying on (and saying so).
+   * At most 14 minutes (one Lambda invocation polls through it).
+   * @default Duration.minutes(5)
+   */
+  readonly syncTimeout?: Duration;
+
+  /**
+   * How long the control plane stays up once the data planes are in sync.
+   * @default Duration.minutes(30)
+   */
+  readonly cooldown?: Duration;
+
+  /**
+   * What a data plane start, a data plane deployment, the scale-out alarm or
+   * a config push during the cooldown adds to the remaining cooldown.
+   * @default Duration.minutes(15)
+   */
+  readonly cooldownExtension?: Duration;
+
+  /**
+   * How often the function looks while the control plane wakes up and the data
+   * planes sync: the most it adds to their physical start. 1 to 15 seconds.
+   * @default Duration.seconds(5)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * How often the schedule invokes the function: it drives the cooldown while
+   * the control plane is up, and checks the data plane (one ECS call) while it
+   * is down. 1 to 15 minutes.
+   * @default Duration.minutes(1)
+   */
+  readonly tickInterval?: Duration;
+
+  /**
+   * How long the function's logs (one JSON line per decision) are kept.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** The CloudWatch namespace of the scaler's metrics (embedded metric format). */
+const METRICS_NAMESPACE = 'KongHybrid/IdleScaler';
+
 /**
  * The Lambda function that starts the Kong control plane when the data plane
- * needs it and stops it when idle. Its code is the bundle of
- * `@kong-hybrid/idle-scaler`, shipped in this library's assets.
+ * needs it and stops it when idle, with its triggers (ECS task and deployment
+ * events of the data plane, the scale-out alarms, a schedule), its state table,
+ * least-privilege permissions, its own security group and an alarm on
+ * repeated failures. Its code is the bundle of `@kong-hybrid/idle-scaler`,
+ * shipped in this library's assets.
+ *
+ * Operators can invoke the function with `{"action":"wake"}`,
+ * `{"action":"sleep"}` (stops only after the usual checks) or
+ * `{"action":"status"}`.
  */
-export class IdleScaler extends Construct {
+export class IdleScaler extends Construct implements ec2.IConnectable {
   /** The scaler function. */
-  public readonly function: lambda.Function;
+  public readonly function: lambda.IFunction;
+
+  /** The function's security group: allow it to the control plane's Admin API port. */
+  public readonly connections: ec2.Connections;
+
+  /** The table holding the scaler's state (one item, written conditionally). */
+  public readonly stateTable: dynamodb.ITable;
+
+  /** In ALARM when the scaler keeps failing to read or act (add your notification actions). */
+  public readonly failureAlarm: cloudwatch.IAlarm;
+
+  /** The Admin API port the scaler talks to (from `adminApiUrl`). */
+  public readonly adminApiPort: number;
+
+  private readonly metricDimensions: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: IdleScalerProps) {
     super(scope, id);
+
+    const syncTimeout = props.syncTimeout ?? Duration.minutes(5);
+    const cooldown = props.cooldown ?? Duration.minutes(30);
+    const extension = props.cooldownExtension ?? Duration.minutes(15);
+    const pollInterval = props.pollInterval ?? Duration.seconds(5);
+    const tickInterval = props.tickInterval ?? Duration.minutes(1);
+    checkRange('syncTimeout', syncTimeout, Duration.seconds(10), Duration.minutes(14));
+    checkRange('cooldown', cooldown, Duration.minutes(1), Duration.hours(24));
+    checkRange('cooldownExtension', extension, Duration.minutes(2), Duration.hours(24));
+    checkRange('pollInterval', pollInterval, Duration.seconds(1), Duration.seconds(15));
+    checkRange('tickInterval', tickInterval, Duration.minutes(1), Duration.minutes(15));
+    this.adminApiPort = adminPort(props.adminApiUrl);
+
+    const cp = props.controlPlaneService;
+    const dp = props.dataPlaneService;
+    const cluster = cp.cluster;
+    if (differentClusters(this, cluster, dp.cluster)) {
+      throw new Error(`IdleScaler: dataPlaneService must run in the control plane's cluster (${describeCluster(cluster)}), got a service of cluster ${describeCluster(dp.cluster)}`);
+    }
+    const vpc = props.vpc ?? cluster.vpc;
+    this.metricDimensions = { ControlPlaneService: `${cluster.clusterName}/${cp.serviceName}` };
+
+    const table = new dynamodb.Table(this, 'State', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // The state is rebuilt from ECS on loss (a running CP is adopted, never stranded).
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateTable = table;
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECS, RDS and DynamoDB APIs');
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    if (props.controlPlaneConnections) {
+      props.controlPlaneConnections.connections.allowFrom(this, ec2.Port.tcp(this.adminApiPort), 'Kong idle scaler reads /clustering/data-planes');
+    }
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
 
-    this.function = new lambda.Function(this, 'Function', {
+    const fn = new lambda.Function(this, 'Function', {
       description: 'Starts the Kong control plane on demand and stops it when idle',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'idle-scaler')),
       memorySize: 256,
-      timeout: Duration.minutes(1),
+      // One invocation polls through the whole wait for sync.
+      timeout: syncTimeout.plus(Duration.minutes(1)),
       logGroup,
+      vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
       environment: {
-        CLUSTER_ARN: props.cluster.clusterArn,
-        CONTROL_PLANE_SERVICE: props.controlPlaneServiceName,
+        CLUSTER_ARN: cluster.clusterArn,
+        CONTROL_PLANE_SERVICE: cp.serviceName,
+        DATA_PLANE_SERVICE: dp.serviceName,
+        ...(props.database ? { DATABASE_CLUSTER: props.database.clusterIdentifier } : {}),
+        STATE_TABLE: table.tableName,
+        ADMIN_API_URL: props.adminApiUrl,
+        SYNC_TIMEOUT_SECONDS: String(syncTimeout.toSeconds()),
+        COOLDOWN_SECONDS: String(cooldown.toSeconds()),
+        EXTENSION_SECONDS: String(extension.toSeconds()),
+        POLL_INTERVAL_SECONDS: String(pollInterval.toSeconds()),
+        METRICS_NAMESPACE,
       },
     });
+    this.function = fn;
+    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Lambda\'s managed policy for writing the function\'s logs');
+    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'Lambda\'s managed policy for the function\'s network interfaces in the VPC');
+    acknowledge(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the project builds and tests the bundle for; Node.js 24 is a deliberate, separate bump');
+    acknowledge(table, 'AwsSolutions-DDB3', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing');
 
-    const serviceArn = Stack.of(this).formatArn({
-      service: 'ecs',
-      resource: 'service',
-      resourceName: `${props.cluster.clusterName}/${props.controlPlaneServiceName}`,
-    });
-    this.function.addToRolePolicy(new iam.PolicyStatement({
+    // Least privilege: these two services, this cluster, this table.
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadKongServices',
       actions: ['ecs:DescribeServices'],
-      resources: [serviceArn],
+      resources: [cp.serviceArn, dp.serviceArn],
     }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ScaleControlPlane',
+      actions: ['ecs:UpdateService'],
+      resources: [cp.serviceArn],
+    }));
+    if (props.database) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'StartDatabase',
+        actions: ['rds:DescribeDBClusters', 'rds:StartDBCluster'],
+        resources: [props.database.clusterArn],
+      }));
+    }
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'State',
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      resources: [table.tableArn],
+    }));
+
+    const target = new targets.LambdaFunction(fn);
+    new events.Rule(this, 'DataPlaneTaskStarting', {
+      description: 'A Kong data plane task is starting: it needs the control plane',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [cluster.clusterArn],
+          group: [`service:${dp.serviceName}`],
+          lastStatus: ['PROVISIONING', 'PENDING'],
+        },
+      },
+      targets: [target],
+    });
+    new events.Rule(this, 'DataPlaneDeployment', {
+      description: 'A Kong data plane deployment is rolling out: it needs the control plane',
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Deployment State Change'],
+        resources: [dp.serviceArn],
+        detail: { eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS'] },
+      },
+      targets: [target],
+    });
+    const alarms = props.scaleOutAlarms ?? [];
+    if (alarms.length > 0) {
+      new events.Rule(this, 'ScaleOutAlarm', {
+        description: 'The Kong data plane is scaling out: wake the control plane early',
+        eventPattern: {
+          source: ['aws.cloudwatch'],
+          detailType: ['CloudWatch Alarm State Change'],
+          resources: alarms.map((a) => a.alarmArn),
+          detail: { state: { value: ['ALARM'] } },
+        },
+        targets: [target],
+      });
+    }
+    new events.Rule(this, 'Schedule', {
+      description: 'Drives the Kong control plane cooldown; checks the data plane while the control plane is down',
+      schedule: events.Schedule.rate(tickInterval),
+      targets: [target],
+    });
+
+    // Failures reported by the function, and invocations that failed outright.
+    const failures = new cloudwatch.MathExpression({
+      label: 'Idle scaler failures',
+      expression: 'FILL(failures, 0) + FILL(errors, 0)',
+      usingMetrics: {
+        failures: this.metricFailures(),
+        errors: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      },
+      period: Duration.minutes(5),
+    });
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmDescription: 'The Kong idle scaler keeps failing to read ECS, RDS or the Admin API, or to act: the control plane is kept as it is (never stopped on a failed look); see the function logs',
+      metric: failures,
+      threshold: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
+
+  /** One of the scaler's metrics (see the README of `@kong-hybrid/idle-scaler`). */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: this.metricDimensions,
+      period: Duration.minutes(5),
+      statistic: cloudwatch.Stats.SUM,
+      ...props,
+    });
+  }
+
+  /** Failed reads (ECS, RDS, or the Admin API while the control plane should be up) and failed actions. */
+  public metricFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Failures', props);
+  }
+
+  /** Times the control plane was woken. */
+  public metricWakes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Wakes', props);
+  }
+
+  /** Times the control plane was stopped. */
+  public metricStops(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Stops', props);
+  }
+
+  /** Cooldown extensions (data plane starts, deployments, alarms, config pushes). */
+  public metricCooldownExtensions(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('CooldownExtensions', props);
+  }
+
+  /** Waits for sync that gave up after `syncTimeout`. */
+  public metricSyncTimeouts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('SyncTimeouts', props);
+  }
+
+  /** 1 while the control plane runs, 0 while it is down (each look). */
+  public metricControlPlaneRunning(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ControlPlaneRunning', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** Milliseconds from a wake to the control plane running. */
+  public metricWakeToRunning(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('WakeToRunning', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** Milliseconds from a wake to every running data plane in sync. */
+  public metricWakeToSynced(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('WakeToSynced', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+}
+
+/** True when two clusters are surely different: both names known and unequal, or both references to different resources. */
+function differentClusters(scope: Construct, a: ecs.ICluster, b: ecs.ICluster): boolean {
+  if (a === b) return false;
+  const stack = Stack.of(scope);
+  const [ra, rb] = [stack.resolve(a.clusterArn), stack.resolve(b.clusterArn)];
+  if (typeof ra !== typeof rb) return false;
+  return JSON.stringify(ra) !== JSON.stringify(rb);
+}
+
+function describeCluster(cluster: ecs.ICluster): string {
+  return Token.isUnresolved(cluster.clusterName) ? cluster.node.path : cluster.clusterName;
+}
+
+/**
+ * Records that a cdk-nag rule was checked and why it does not apply, as
+ * `Validations.acknowledge` does: through the same metadata, which also takes
+ * finding IDs that contain `::` (IAM4's managed-policy findings).
+ */
+function acknowledge(construct: IConstruct, id: string, reason: string): void {
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+}
+
+function checkRange(prop: string, value: Duration, min: Duration, max: Duration): void {
+  const ms = value.toMilliseconds();
+  if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
+    throw new Error(`IdleScaler: ${prop} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`);
+  }
+}
+
+/** The port of an http(s) URL, default ports included; tokens in the host are allowed. */
+function adminPort(url: string): number {
+  const match = /^(https?):\/\/([^/:?#]+)(?::(\d+))?(?:[/?#].*)?$/.exec(url);
+  // A URL that is a token as a whole (a parameter, an import): Kong's default Admin API port.
+  if (!match && Token.isUnresolved(url)) return 8001;
+  if (!match) {
+    throw new Error(`IdleScaler: adminApiUrl must be an http(s) URL such as http://kong-cp.kong.local:8001, got ${JSON.stringify(url)}`);
+  }
+  const port = match[3] !== undefined ? Number(match[3]) : match[1] === 'https' ? 443 : 80;
+  if (port < 1 || port > 65535) throw new Error(`IdleScaler: adminApiUrl has port ${port}, outside 1-65535 (got ${JSON.stringify(url)})`);
+  return port;
 }

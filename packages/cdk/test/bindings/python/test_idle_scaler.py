@@ -12,7 +12,16 @@ def synth_stack() -> Template:
     stack = cdk.Stack(app, "PythonBinding", env=cdk.Environment(account="123456789012", region="eu-west-1"))
     vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
     cluster = ecs.Cluster(stack, "Cluster", vpc=vpc)
-    IdleScaler(stack, "Scaler", cluster=cluster, control_plane_service_name="kong-cp-python")
+    control_plane = ecs.FargateService.from_fargate_service_attributes(stack, "Cp", cluster=cluster, service_name="kong-cp-python")
+    data_plane = ecs.FargateService.from_fargate_service_attributes(stack, "Dp", cluster=cluster, service_name="kong-dp-python")
+    IdleScaler(
+        stack,
+        "Scaler",
+        control_plane_service=control_plane,
+        data_plane_service=data_plane,
+        admin_api_url="http://kong-cp.kong.local:8001",
+        cooldown=cdk.Duration.minutes(45),
+    )
     return Template.from_stack(stack)
 
 
@@ -25,7 +34,11 @@ def test_idle_scaler_synthesizes_from_python():
         {
             "Runtime": "nodejs22.x",
             "Handler": "index.handler",
-            "Environment": {"Variables": {"CONTROL_PLANE_SERVICE": "kong-cp-python", "CLUSTER_ARN": Match.any_value()}},
+            "Environment": {
+                "Variables": Match.object_like(
+                    {"CONTROL_PLANE_SERVICE": "kong-cp-python", "CLUSTER_ARN": Match.any_value(), "COOLDOWN_SECONDS": "2700"}
+                )
+            },
         },
     )
 

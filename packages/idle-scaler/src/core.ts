@@ -1,0 +1,551 @@
+/**
+ * The idle scaler's decision logic: a pure function of (state, event, now)
+ * returning the next state, the actions to carry out and the reason. No I/O,
+ * no clock, no randomness: everything it needs arrives in its arguments, so
+ * that it can be driven exhaustively by tests and replayed after a conflict.
+ *
+ * The control plane (CP) is meant to be up in the `waking` and `cooldown`
+ * phases and down in `idle`. Observations of the world (ECS, RDS, the CP's
+ * Admin API) arrive as `observed` events, asked for by `observe` actions.
+ */
+
+/** Timings and limits, all in milliseconds. */
+export interface ScalerConfig {
+  /** How long to wait for the CP to run and the DPs to sync before carrying on. */
+  readonly syncTimeoutMs: number;
+  /** How long the CP stays up after the DPs are in sync. */
+  readonly cooldownMs: number;
+  /** What a DP start, a deployment, an alarm or a config push adds to the remaining cooldown. */
+  readonly extensionMs: number;
+  /** How often to look while waiting for the CP and the DPs (at most 15 s). */
+  readonly pollIntervalMs: number;
+  /**
+   * Extending events closer than this to the last extension belong to it (a
+   * scale-out of five tasks is one burst, not five extensions).
+   */
+  readonly extensionCoalesceMs: number;
+  /** After a stop, a CP still desired for this long is our own stop in flight, not someone else's start. */
+  readonly stopGraceMs: number;
+  /** An operator's sleep request is acted on only this long. */
+  readonly sleepRequestValidMs: number;
+  /** How long delivered events are remembered to drop duplicates. */
+  readonly seenRetentionMs: number;
+  /** At most this many delivered events are remembered (the oldest go first). */
+  readonly maxSeen: number;
+}
+
+/** The seed's timings: 5 min to sync, 30 min cooldown, 15 min extensions. */
+export const DEFAULT_CONFIG: ScalerConfig = {
+  syncTimeoutMs: 5 * 60_000,
+  cooldownMs: 30 * 60_000,
+  extensionMs: 15 * 60_000,
+  pollIntervalMs: 5_000,
+  extensionCoalesceMs: 60_000,
+  stopGraceMs: 60_000,
+  sleepRequestValidMs: 2 * 60_000,
+  seenRetentionMs: 6 * 60 * 60_000,
+  maxSeen: 500,
+};
+
+/** The config hash a DP reports before it has any configuration (32 zeros). */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+
+export type Phase = 'idle' | 'waking' | 'cooldown';
+
+/** A delivered event already handled: its highest version and when it was seen. */
+export interface SeenMark {
+  readonly version: number;
+  readonly at: number;
+}
+
+/** What persists between invocations. Times are epoch milliseconds. */
+export interface ScalerState {
+  readonly phase: Phase;
+  /** When the current wake began (waking, cooldown). */
+  readonly wokeAt?: number;
+  readonly wakeReason?: string;
+  /** When the CP was first seen running in this wake. */
+  readonly controlPlaneRunningAt?: number;
+  /** When the DPs were seen in sync (or the wait gave up). */
+  readonly syncedAt?: number;
+  readonly syncTimedOut?: boolean;
+  /** When the cooldown ends (cooldown). */
+  readonly cooldownUntil?: number;
+  readonly lastExtendedAt?: number;
+  readonly extensions?: number;
+  /** The DPs' common config hash at the last look, to see config pushes. */
+  readonly configHash?: string;
+  /** An operator asked to sleep (cooldown). */
+  readonly sleepRequestedAt?: number;
+  /** When this scaler last stopped the CP. */
+  readonly stoppedAt?: number;
+  /** Delivered events already handled, by key. */
+  readonly seen: Readonly<Record<string, SeenMark>>;
+}
+
+export const INITIAL_STATE: ScalerState = { phase: 'idle', seen: {} };
+
+/** What asked for the control plane. */
+export type WakeCause = 'dp-task-starting' | 'dp-deployment' | 'scale-out-alarm' | 'operator' | 'cp-found-running' | 'dp-needs-cp';
+
+/** Identifies a delivered event so that its duplicates and older versions are dropped. */
+export interface Delivery {
+  readonly key: string;
+  readonly version: number;
+}
+
+/** Task counts of an ECS service. */
+export interface ServiceCounts {
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+}
+
+/** The data plane's ECS service. */
+export interface DataPlaneServiceReading extends ServiceCounts {
+  /** More than one deployment, or the primary one still rolling out. */
+  readonly deploymentInProgress: boolean;
+}
+
+/** What the CP's `/clustering/data-planes` says, counting only DPs seen recently. */
+export interface SyncReading {
+  /** DPs that reported within the freshness window. */
+  readonly fresh: number;
+  /** Fresh DPs whose sync_status says they cannot take this CP's config. */
+  readonly incompatible: number;
+  /** The distinct config hashes of the fresh DPs. */
+  readonly configHashes: readonly string[];
+  /** Their one common hash, when they agree. */
+  readonly commonConfigHash?: string;
+}
+
+export type ReadSource = 'ecs' | 'rds' | 'admin-api';
+
+export interface ReadError {
+  readonly source: ReadSource;
+  readonly message: string;
+}
+
+/** One look at the world. A reading is absent when it was not asked for or failed (see `errors`). */
+export interface Observation {
+  readonly controlPlane?: ServiceCounts;
+  readonly dataPlane?: DataPlaneServiceReading;
+  /** The Aurora cluster's status (`available`, `stopped`, `starting`, …). */
+  readonly databaseStatus?: string;
+  readonly sync?: SyncReading;
+  readonly errors: readonly ReadError[];
+}
+
+export type ScalerEvent =
+  /** Something needs the CP: a DP task starting, a DP deployment, the scale-out alarm, an operator. */
+  | { readonly type: 'wake'; readonly cause: WakeCause; readonly detail: string; readonly delivery?: Delivery }
+  /** An operator asks to stop the CP now, after the usual checks. */
+  | { readonly type: 'sleep' }
+  /** The schedule. */
+  | { readonly type: 'tick' }
+  /** The result of an `observe` action. */
+  | { readonly type: 'observed'; readonly observation: Observation };
+
+/** What to look at. ECS is always read. */
+export interface ObserveScope {
+  /** The CP's Admin API (`/clustering/data-planes`). */
+  readonly adminApi: boolean;
+  /** The Aurora cluster's status. */
+  readonly database: boolean;
+}
+
+export type Action =
+  | { readonly type: 'start-control-plane' }
+  | { readonly type: 'stop-control-plane' }
+  | { readonly type: 'start-database' }
+  /** Look at the world after `afterMs` and feed the result back as an `observed` event. */
+  | { readonly type: 'observe'; readonly afterMs: number; readonly scope: ObserveScope };
+
+export type MetricName =
+  | 'Wakes'
+  | 'WakeToRunning'
+  | 'WakeToSynced'
+  | 'SyncTimeouts'
+  | 'ControlPlaneRunning'
+  | 'CooldownExtensions'
+  | 'Stops'
+  | 'Failures';
+
+export type DecisionName =
+  | 'duplicate'
+  | 'wake'
+  | 'already-waking'
+  | 'extend'
+  | 'already-extended'
+  | 'observe'
+  | 'idle'
+  | 'waiting'
+  | 'synced'
+  | 'sync-timeout'
+  | 'cooldown'
+  | 'stop'
+  | 'stop-deferred'
+  | 'sleep-requested'
+  | 'sleep-refused'
+  | 'already-idle';
+
+export interface Decision {
+  readonly state: ScalerState;
+  readonly actions: readonly Action[];
+  readonly decision: DecisionName;
+  /** Why, in words an operator reads in the log. */
+  readonly reason: string;
+  readonly metrics: Readonly<Partial<Record<MetricName, number>>>;
+}
+
+const SCOPE: Record<Phase, ObserveScope> = {
+  // While the CP is down only ECS is read: the safety net for a missed DP start.
+  idle: { adminApi: false, database: false },
+  waking: { adminApi: true, database: true },
+  cooldown: { adminApi: true, database: false },
+};
+
+/** The scope of an observation in a phase. */
+export function observeScope(phase: Phase): ObserveScope {
+  return SCOPE[phase];
+}
+
+/** Decides what to do about one event. Pure: same arguments, same result. */
+export function decide(state: ScalerState, event: ScalerEvent, now: number, config: ScalerConfig): Decision {
+  const decision = decideEvent(state, event, now, config);
+  // Absent, not undefined: the state survives a JSON round trip unchanged.
+  return decision.state === state ? decision : { ...decision, state: stripUndefined(decision.state) };
+}
+
+function decideEvent(state: ScalerState, event: ScalerEvent, now: number, config: ScalerConfig): Decision {
+  switch (event.type) {
+    case 'wake': return onWake(state, event, now, config);
+    case 'sleep': return onSleep(state, now);
+    case 'tick': return { state, actions: [observe(state.phase, 0)], decision: 'observe', reason: `scheduled look (${state.phase})`, metrics: {} };
+    case 'observed': return onObserved(state, event.observation, now, config);
+  }
+}
+
+function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }>, now: number, config: ScalerConfig): Decision {
+  const why = `${event.cause}: ${event.detail}`;
+  const delivery = event.delivery;
+  if (delivery) {
+    const mark = state.seen[delivery.key];
+    if (mark && mark.version >= delivery.version) {
+      return { state, actions: [], decision: 'duplicate', reason: `${why} (already handled version ${mark.version} of ${delivery.key})`, metrics: {} };
+    }
+  }
+  const marked = delivery ? remember(state, delivery, now, config) : state;
+
+  switch (marked.phase) {
+    case 'idle':
+      return wake(marked, now, why, true);
+    case 'waking':
+      return { state: marked, actions: [observe('waking', 0)], decision: 'already-waking', reason: why, metrics: {} };
+    case 'cooldown': {
+      const extended = extend(marked, now, config);
+      if (!extended) {
+        // Part of the last extension's burst; it still cancels an operator's sleep request.
+        return { state: { ...marked, sleepRequestedAt: undefined }, actions: [], decision: 'already-extended', reason: `${why} (within ${config.extensionCoalesceMs / 1000} s of the last extension)`, metrics: {} };
+      }
+      return {
+        state: extended,
+        actions: [observe('cooldown', 0)],
+        decision: 'extend',
+        reason: `${why}: cooldown extended by ${config.extensionMs / 1000} s to ${iso(extended.cooldownUntil!)}`,
+        metrics: { CooldownExtensions: 1 },
+      };
+    }
+  }
+}
+
+function onSleep(state: ScalerState, now: number): Decision {
+  switch (state.phase) {
+    case 'idle':
+      return { state, actions: [], decision: 'already-idle', reason: 'operator asked to sleep: the control plane is already stopped', metrics: {} };
+    case 'waking':
+      return { state, actions: [], decision: 'sleep-refused', reason: 'operator asked to sleep: refused while waking (the data planes are not in sync yet)', metrics: {} };
+    case 'cooldown':
+      return {
+        state: { ...state, sleepRequestedAt: now },
+        actions: [observe('cooldown', 0)],
+        decision: 'sleep-requested',
+        reason: 'operator asked to sleep: checking that the data plane is stable and in sync',
+        metrics: {},
+      };
+  }
+}
+
+function onObserved(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const metrics: Partial<Record<MetricName, number>> = {};
+  if (obs.controlPlane) metrics.ControlPlaneRunning = obs.controlPlane.running > 0 ? 1 : 0;
+  // The Admin API cannot answer while the CP boots: not a failure then.
+  const failures = obs.errors.filter((e) => e.source !== 'admin-api' || state.phase === 'cooldown').length;
+  if (failures > 0) metrics.Failures = failures;
+  const withMetrics = (d: Decision): Decision => ({ ...d, metrics: { ...metrics, ...d.metrics } });
+
+  switch (state.phase) {
+    case 'idle': return withMetrics(observedIdle(state, obs, now, config));
+    case 'waking': return withMetrics(observedWaking(state, obs, now, config));
+    case 'cooldown': return withMetrics(observedCooldown(state, obs, now, config));
+  }
+}
+
+function observedIdle(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const cp = obs.controlPlane;
+  const ownStopInFlight = state.stoppedAt !== undefined && now - state.stoppedAt < config.stopGraceMs;
+  if (cp && cp.desired > 0 && !ownStopInFlight) {
+    // Started by someone else (an operator, a deployment): see it through sync and cooldown.
+    return wake(state, now, `cp-found-running: control plane desired ${cp.desired}, running ${cp.running}`, false);
+  }
+  const dp = obs.dataPlane;
+  if (dp) {
+    const starting = dataPlaneActivity(dp);
+    if (starting.length > 0) return wake(state, now, `dp-needs-cp: ${starting.join('; ')}`, true);
+  }
+  const unread = obs.errors.map(describeError);
+  return {
+    state,
+    actions: [],
+    decision: 'idle',
+    reason: unread.length > 0 ? `control plane stays stopped; could not look: ${unread.join('; ')}` : 'control plane stopped, data plane stable',
+    metrics: {},
+  };
+}
+
+function observedWaking(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  const metrics: Partial<Record<MetricName, number>> = {};
+  let next = state;
+  const cp = obs.controlPlane;
+  const wokeAt = state.wokeAt ?? now;
+
+  if (cp && cp.desired === 0) {
+    actions.push({ type: 'start-control-plane' });
+    notes.push('control plane desired count was 0: starting it again');
+  }
+  if (obs.databaseStatus === 'stopped') {
+    actions.push({ type: 'start-database' });
+    notes.push('database cluster stopped: starting it');
+  }
+  if (cp && cp.running > 0 && state.controlPlaneRunningAt === undefined) {
+    next = { ...next, controlPlaneRunningAt: now };
+    metrics.WakeToRunning = now - wokeAt;
+  }
+
+  const gaps = [...controlPlaneGaps(obs), ...syncGaps(obs)];
+  if (gaps.length === 0) {
+    return {
+      state: startCooldown(next, now, config, obs.sync?.commonConfigHash, false),
+      actions,
+      decision: 'synced',
+      reason: `control plane running and ${obs.sync?.fresh ?? 0} data planes in sync${hashNote(obs.sync)} after ${seconds(now - wokeAt)}; cooldown until ${iso(now + config.cooldownMs)}`,
+      metrics: { ...metrics, WakeToSynced: now - wokeAt },
+    };
+  }
+  if (now - wokeAt >= config.syncTimeoutMs) {
+    return {
+      state: startCooldown(next, now, config, obs.sync?.commonConfigHash, true),
+      actions,
+      decision: 'sync-timeout',
+      reason: `gave up waiting for sync after ${seconds(now - wokeAt)}: ${gaps.join('; ')}; cooldown until ${iso(now + config.cooldownMs)}`,
+      metrics: { ...metrics, SyncTimeouts: 1 },
+    };
+  }
+  return {
+    state: next,
+    actions: [...actions, observe('waking', config.pollIntervalMs)],
+    decision: 'waiting',
+    reason: [...notes, ...gaps].join('; '),
+    metrics,
+  };
+}
+
+function observedCooldown(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const actions: Action[] = [];
+  const notes: string[] = [];
+  const metrics: Partial<Record<MetricName, number>> = {};
+  let next = state;
+  const cp = obs.controlPlane;
+
+  if (cp && cp.desired === 0) {
+    actions.push({ type: 'start-control-plane' });
+    notes.push('control plane desired count was 0 during cooldown: starting it again');
+  }
+
+  let extendedNow = false;
+  let pushedNow = false;
+  const hash = usableHash(obs.sync?.commonConfigHash);
+  if (hash !== undefined && hash !== state.configHash) {
+    next = { ...next, configHash: hash };
+    if (state.configHash !== undefined) {
+      pushedNow = true;
+      next = { ...next, sleepRequestedAt: undefined };
+      const extended = extend(next, now, config);
+      if (extended) {
+        next = extended;
+        extendedNow = true;
+        metrics.CooldownExtensions = 1;
+        notes.push(`config push (hash ${short(state.configHash)} → ${short(hash)}): cooldown extended by ${config.extensionMs / 1000} s to ${iso(next.cooldownUntil!)}`);
+      } else {
+        notes.push(`config push (hash ${short(state.configHash)} → ${short(hash)}) within ${config.extensionCoalesceMs / 1000} s of the last extension`);
+      }
+    }
+  }
+
+  const sleepRequested = next.sleepRequestedAt !== undefined && now - next.sleepRequestedAt <= config.sleepRequestValidMs;
+  const due = now >= next.cooldownUntil!;
+  if (!due && !sleepRequested) {
+    return {
+      state: next,
+      actions,
+      decision: extendedNow ? 'extend' : 'cooldown',
+      reason: [...notes, `${seconds(next.cooldownUntil! - now)} of cooldown left`].join('; '),
+      metrics,
+    };
+  }
+
+  const blockers = [...(pushedNow ? ['config push just now'] : []), ...stopBlockers(obs)];
+  const cleared: ScalerState = { ...next, sleepRequestedAt: undefined };
+  if (blockers.length > 0 || actions.length > 0) {
+    return {
+      state: cleared,
+      actions,
+      decision: sleepRequested ? 'sleep-refused' : 'stop-deferred',
+      reason: [...notes, `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} but the control plane stays: ${blockers.join('; ') || 'it was not running'}`].join('; '),
+      metrics,
+    };
+  }
+  return {
+    state: { phase: 'idle', stoppedAt: now, configHash: next.configHash, seen: next.seen },
+    actions: [{ type: 'stop-control-plane' }],
+    decision: 'stop',
+    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running) and in sync${hashNote(obs.sync)}`,
+    metrics: { ...metrics, Stops: 1 },
+  };
+}
+
+/** Why the DP needs the CP: tasks starting or a deployment rolling out. */
+export function dataPlaneActivity(dp: DataPlaneServiceReading): string[] {
+  const out: string[] = [];
+  if (dp.pending > 0) out.push(`${dp.pending} data plane tasks pending`);
+  if (dp.running < dp.desired) out.push(`data plane ${dp.running} of ${dp.desired} tasks running`);
+  if (dp.deploymentInProgress) out.push('data plane deployment in progress');
+  return out;
+}
+
+/** What keeps the CP from counting as running. */
+function controlPlaneGaps(obs: Observation): string[] {
+  const cp = obs.controlPlane;
+  if (!cp) return ['control plane service not read'];
+  if (cp.running === 0) return [`control plane 0 of ${Math.max(cp.desired, 1)} tasks running`];
+  return [];
+}
+
+/** What keeps the running DPs from counting as in sync; empty when they are. */
+export function syncGaps(obs: Observation): string[] {
+  const dp = obs.dataPlane;
+  const sync = obs.sync;
+  const errors = obs.errors.filter((e) => e.source !== 'rds').map(describeError);
+  if (!dp || !sync) return errors.length > 0 ? errors : ['data planes not read'];
+  const gaps: string[] = [];
+  if (sync.incompatible > 0) gaps.push(`${sync.incompatible} data planes incompatible with the control plane`);
+  if (sync.fresh < dp.running) gaps.push(`${sync.fresh} of ${dp.running} running data planes reported recently`);
+  if (sync.fresh > 0 && sync.configHashes.length > 1) gaps.push(`data planes disagree on the config (${sync.configHashes.length} hashes)`);
+  else if (dp.running > 0 && usableHash(sync.commonConfigHash) === undefined) gaps.push('data planes have no configuration yet');
+  return gaps;
+}
+
+/** What forbids stopping the CP now; empty when it may stop. Fail safe: anything unread forbids it. */
+export function stopBlockers(obs: Observation): string[] {
+  const blockers = obs.errors.map(describeError);
+  if (!obs.controlPlane) blockers.push('control plane service not read');
+  const dp = obs.dataPlane;
+  if (!dp) blockers.push('data plane service not read');
+  else blockers.push(...dataPlaneActivity(dp));
+  // Tasks still draining after a scale-in: wait until running equals desired.
+  if (dp && dp.running > dp.desired) blockers.push(`data plane ${dp.running} tasks running, ${dp.desired} desired`);
+  if (dp && obs.sync) blockers.push(...syncGaps(obs));
+  else if (!obs.sync) blockers.push('data plane sync not read');
+  return [...new Set(blockers)];
+}
+
+function wake(state: ScalerState, now: number, reason: string, start: boolean): Decision {
+  return {
+    state: { phase: 'waking', wokeAt: now, wakeReason: reason, configHash: state.configHash, stoppedAt: state.stoppedAt, seen: state.seen },
+    actions: [...(start ? [{ type: 'start-control-plane' } as const] : []), observe('waking', 0)],
+    decision: 'wake',
+    reason,
+    metrics: { Wakes: 1 },
+  };
+}
+
+function startCooldown(state: ScalerState, now: number, config: ScalerConfig, hash: string | undefined, timedOut: boolean): ScalerState {
+  return {
+    ...state,
+    phase: 'cooldown',
+    syncedAt: now,
+    syncTimedOut: timedOut || undefined,
+    cooldownUntil: now + config.cooldownMs,
+    lastExtendedAt: undefined,
+    extensions: 0,
+    configHash: usableHash(hash) ?? state.configHash,
+  };
+}
+
+/**
+ * Adds exactly `extensionMs` to the remaining cooldown (an overdue cooldown
+ * has none left), or returns undefined when the last extension is too recent.
+ */
+function extend(state: ScalerState, now: number, config: ScalerConfig): ScalerState | undefined {
+  if (state.lastExtendedAt !== undefined && now - state.lastExtendedAt < config.extensionCoalesceMs) return undefined;
+  return {
+    ...state,
+    cooldownUntil: Math.max(state.cooldownUntil ?? now, now) + config.extensionMs,
+    lastExtendedAt: now,
+    extensions: (state.extensions ?? 0) + 1,
+    sleepRequestedAt: undefined,
+  };
+}
+
+function remember(state: ScalerState, delivery: Delivery, now: number, config: ScalerConfig): ScalerState {
+  const entries = Object.entries(state.seen).filter(([key, mark]) => key !== delivery.key && now - mark.at < config.seenRetentionMs);
+  entries.sort((a, b) => a[1].at - b[1].at);
+  const kept = entries.slice(Math.max(0, entries.length - (config.maxSeen - 1)));
+  const previous = state.seen[delivery.key]?.version ?? delivery.version;
+  return { ...state, seen: Object.fromEntries([...kept, [delivery.key, { version: Math.max(previous, delivery.version), at: now }]]) };
+}
+
+function observe(phase: Phase, afterMs: number): Action {
+  return { type: 'observe', afterMs, scope: SCOPE[phase] };
+}
+
+function usableHash(hash: string | undefined): string | undefined {
+  return hash && hash !== EMPTY_CONFIG_HASH ? hash : undefined;
+}
+
+function describeError(e: ReadError): string {
+  return `${e.source} unreadable (${e.message})`;
+}
+
+function hashNote(sync: SyncReading | undefined): string {
+  const hash = usableHash(sync?.commonConfigHash);
+  return hash ? ` (config ${short(hash)})` : '';
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 8);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

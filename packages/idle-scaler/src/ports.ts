@@ -1,0 +1,69 @@
+import type { DataPlaneServiceReading, ScalerState, ServiceCounts, SyncReading } from './core';
+
+/** Who may poll while the CP wakes up: one invocation at a time. */
+export interface Lease {
+  /** The invocation (Lambda request id) holding it. */
+  readonly owner: string;
+  /** Epoch milliseconds after which anyone may take it. */
+  readonly until: number;
+}
+
+/** The persisted state, its version (0: never written) and the poller's lease. */
+export interface StoredState {
+  readonly state: ScalerState;
+  readonly version: number;
+  readonly lease?: Lease;
+  /**
+   * Why the stored state could not be read back, when it could not: the
+   * initial state stands in for it (fail safe: a running CP is adopted, not
+   * stopped) and the next write replaces it.
+   */
+  readonly invalid?: string;
+}
+
+/** Where the state lives between invocations. Writes are conditional on the version read. */
+export interface StateStore {
+  load(): Promise<StoredState>;
+  /**
+   * Writes `state` as version `expectedVersion + 1` if the stored version is
+   * still `expectedVersion`. Resolves to false, writing nothing, otherwise.
+   */
+  save(state: ScalerState, expectedVersion: number, lease: Lease | undefined): Promise<boolean>;
+}
+
+/** The two ECS services, read in one call. */
+export interface ServicesReading {
+  readonly controlPlane: ServiceCounts;
+  readonly dataPlane: DataPlaneServiceReading;
+}
+
+/** The CP and DP ECS services. */
+export interface ServicesPort {
+  read(): Promise<ServicesReading>;
+  setControlPlaneDesiredCount(count: number): Promise<void>;
+}
+
+/** The Aurora cluster behind the CP. */
+export interface DatabasePort {
+  /** The cluster's status (`available`, `stopped`, `starting`, …). */
+  status(): Promise<string>;
+  /** Starts a stopped cluster. Resolves without error when it is already starting or available. */
+  start(): Promise<void>;
+}
+
+/** The CP's view of its data planes (`GET /clustering/data-planes`). */
+export interface DataPlaneSyncReader {
+  /** Reads every data plane and sums them up as seen at `nowMs`. */
+  read(nowMs: number): Promise<SyncReading>;
+}
+
+/** Wall clock and waiting, injectable so that tests drive time. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

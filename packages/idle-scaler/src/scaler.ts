@@ -1,0 +1,283 @@
+import {
+  decide,
+  stopBlockers,
+  syncGaps,
+  type Action,
+  type Decision,
+  type DecisionName,
+  type MetricName,
+  type ObserveScope,
+  type Observation,
+  type Phase,
+  type ReadError,
+  type ScalerConfig,
+  type ScalerEvent,
+  type ScalerState,
+} from './core';
+import { logLine, type MetricsSettings } from './emf';
+import type { Clock, DataPlaneSyncReader, DatabasePort, Lease, ServicesPort, StateStore, StoredState } from './ports';
+
+/** The adapters the scaler works through. */
+export interface ScalerPorts {
+  readonly store: StateStore;
+  readonly services: ServicesPort;
+  /** @default - no database is watched or started */
+  readonly database?: DatabasePort;
+  readonly dataPlanes: DataPlaneSyncReader;
+  readonly clock: Clock;
+  /** Receives one JSON line per decision. */
+  readonly log: (line: string) => void;
+}
+
+export interface ScalerSettings {
+  readonly config: ScalerConfig;
+  readonly metrics: MetricsSettings;
+  /** Polling stops when less than this much invocation time is left. */
+  readonly reserveMs: number;
+}
+
+/** One invocation: who it is and how long it has. */
+export interface InvocationContext {
+  readonly invocationId: string;
+  remainingMs(): number;
+}
+
+/** What an invocation returns (to an operator invoking the function directly). */
+export interface InvocationResult {
+  readonly phase: Phase;
+  readonly decision: DecisionName;
+  readonly reason: string;
+  /** How many decisions the invocation made (polling makes several). */
+  readonly decisions: number;
+  readonly cooldownUntil?: string;
+}
+
+/** What `{"action":"status"}` returns: the state and a fresh look, nothing changed. */
+export interface StatusReport {
+  readonly state: ScalerState;
+  readonly version: number;
+  readonly observation: Observation;
+  /** What keeps the DPs from counting as in sync (empty: in sync). */
+  readonly syncGaps: readonly string[];
+  /** What would keep the CP from stopping now (empty: it could stop). */
+  readonly stopBlockers: readonly string[];
+}
+
+interface Step {
+  readonly record: StoredState;
+  readonly decision: Decision;
+  readonly holdsLease: boolean;
+}
+
+/** How long a poller's lease outlives its next planned look. */
+const LEASE_SLACK_MS = 20_000;
+const MAX_CONFLICTS = 20;
+
+/**
+ * The imperative shell around {@link decide}: loads the state, decides,
+ * writes the state back conditionally (deciding again on a conflict), then
+ * carries out the actions; `observe` actions are looked at and fed back until
+ * the core asks for nothing more or the invocation runs out of time.
+ */
+export class Scaler {
+  constructor(private readonly ports: ScalerPorts, private readonly settings: ScalerSettings) {}
+
+  /** Handles one event, polling while the core asks to and time allows. */
+  public async handle(event: ScalerEvent, ctx: InvocationContext): Promise<InvocationResult> {
+    let step = await this.step(await this.load(ctx), event, ctx);
+    let decisions = 1;
+    await this.execute(step, ctx);
+    let lookStartedAt = this.ports.clock.now();
+    for (;;) {
+      const next = step.decision.actions.find((a): a is Extract<Action, { type: 'observe' }> => a.type === 'observe');
+      if (!next) break;
+      if (next.afterMs > 0) {
+        // One poller at a time; a tick will take over if it goes away.
+        if (!step.holdsLease) break;
+        // Looks start every `afterMs` (the time a look takes is not added to the wait).
+        const wait = Math.max(0, next.afterMs - (this.ports.clock.now() - lookStartedAt));
+        if (ctx.remainingMs() < wait + this.settings.reserveMs) break;
+        await this.ports.clock.sleep(wait);
+      }
+      lookStartedAt = this.ports.clock.now();
+      const observation = await this.observe(next.scope);
+      step = await this.step(step.record, { type: 'observed', observation }, ctx);
+      decisions++;
+      await this.execute(step, ctx);
+    }
+    const state = step.decision.state;
+    return {
+      phase: state.phase,
+      decision: step.decision.decision,
+      reason: step.decision.reason,
+      decisions,
+      ...(state.cooldownUntil !== undefined && state.phase === 'cooldown' ? { cooldownUntil: new Date(state.cooldownUntil).toISOString() } : {}),
+    };
+  }
+
+  /** Reads the state and looks at the world without changing anything. */
+  public async status(): Promise<StatusReport> {
+    const record = await this.ports.store.load();
+    const observation = await this.observe({ adminApi: true, database: true });
+    return { state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
+  }
+
+  /** Logs a failure that ends the invocation (the event will be retried). */
+  public logFailure(what: string, error: unknown, ctx: InvocationContext): void {
+    this.emit({ decision: 'failed', reason: `${what}: ${describe(error)}`, invocation: ctx.invocationId }, { Failures: 1 });
+  }
+
+  private async load(ctx: InvocationContext): Promise<StoredState> {
+    const record = await this.ports.store.load();
+    if (record.invalid) {
+      this.emit({ decision: 'state-reset', reason: `stored state unreadable, starting from idle: ${record.invalid}`, version: record.version, invocation: ctx.invocationId }, { Failures: 1 });
+    }
+    return record;
+  }
+
+  /** Decides and writes the decision's state, deciding again on each conflicting write. */
+  private async step(initial: StoredState, event: ScalerEvent, ctx: InvocationContext): Promise<Step> {
+    const me = ctx.invocationId;
+    let record = initial;
+    for (let conflicts = 0; conflicts <= MAX_CONFLICTS; conflicts++) {
+      const now = this.ports.clock.now();
+      const decision = decide(record.state, event, now, this.settings.config);
+      const poll = decision.actions.find((a) => a.type === 'observe' && a.afterMs > 0) as Extract<Action, { type: 'observe' }> | undefined;
+      const othersLease = record.lease && record.lease.owner !== me && record.lease.until > now ? record.lease : undefined;
+      const holdsLease = poll !== undefined && othersLease === undefined;
+      const lease: Lease | undefined = holdsLease ? { owner: me, until: now + poll.afterMs + LEASE_SLACK_MS } : othersLease;
+
+      const unchanged = record.invalid === undefined && sameJson(decision.state, record.state) && sameJson(lease, record.lease);
+      if (unchanged) {
+        this.logDecision(decision, event, record.state, record.version, conflicts, me);
+        return { record, decision, holdsLease };
+      }
+      if (await this.ports.store.save(decision.state, record.version, lease)) {
+        const saved: StoredState = { state: decision.state, version: record.version + 1, lease };
+        this.logDecision(decision, event, record.state, saved.version, conflicts, me);
+        return { record: saved, decision, holdsLease };
+      }
+      record = await this.ports.store.load();
+    }
+    throw new Error(`state store: more than ${MAX_CONFLICTS} conflicting writes in a row`);
+  }
+
+  private async execute(step: Step, ctx: InvocationContext): Promise<void> {
+    for (const action of step.decision.actions) {
+      try {
+        switch (action.type) {
+          case 'start-control-plane':
+            await this.ports.services.setControlPlaneDesiredCount(1);
+            break;
+          case 'stop-control-plane':
+            await this.ports.services.setControlPlaneDesiredCount(0);
+            await this.verifyStop(step, ctx);
+            break;
+          case 'start-database':
+            await this.ports.database?.start();
+            break;
+          case 'observe':
+            break;
+        }
+      } catch (error) {
+        this.emit({ decision: 'action-failed', reason: `${action.type}: ${describe(error)}; the next look decides again`, invocation: ctx.invocationId }, { Failures: 1 });
+      }
+    }
+  }
+
+  /**
+   * A wake written after our stop decision but before our UpdateService
+   * landed would be undone by it: read the state again and start the CP if
+   * anyone wants it up now. (Wakes written after this read start it
+   * themselves, after our stop.)
+   */
+  private async verifyStop(step: Step, ctx: InvocationContext): Promise<void> {
+    const now = await this.ports.store.load();
+    if (now.version !== step.record.version && now.state.phase !== 'idle') {
+      await this.ports.services.setControlPlaneDesiredCount(1);
+      this.emit({ decision: 'restart-after-race', reason: `a wake (${now.state.wakeReason ?? now.state.phase}) arrived while stopping: control plane started again`, invocation: ctx.invocationId }, {});
+    }
+  }
+
+  /** Looks at ECS and, as asked, the database and the CP's Admin API, in parallel. Never throws. */
+  private async observe(scope: ObserveScope): Promise<Observation> {
+    const errors: ReadError[] = [];
+    const attempt = async <T>(source: ReadError['source'], read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        errors.push({ source, message: describe(error) });
+        return undefined;
+      }
+    };
+    const { database, dataPlanes, services, clock } = this.ports;
+    const [ecs, databaseStatus, sync] = await Promise.all([
+      attempt('ecs', () => services.read()),
+      scope.database && database ? attempt('rds', () => database.status()) : undefined,
+      scope.adminApi ? attempt('admin-api', () => dataPlanes.read(clock.now())) : undefined,
+    ]);
+    return {
+      ...(ecs ? { controlPlane: ecs.controlPlane, dataPlane: ecs.dataPlane } : {}),
+      ...(databaseStatus !== undefined ? { databaseStatus } : {}),
+      ...(sync ? { sync } : {}),
+      errors,
+    };
+  }
+
+  private logDecision(decision: Decision, event: ScalerEvent, before: ScalerState, version: number, conflicts: number, invocation: string): void {
+    const state = decision.state;
+    this.emit({
+      decision: decision.decision,
+      reason: decision.reason,
+      event: describeEvent(event),
+      phase: state.phase,
+      ...(before.phase !== state.phase ? { from: before.phase } : {}),
+      ...(state.phase === 'cooldown' && state.cooldownUntil !== undefined ? { cooldownUntil: new Date(state.cooldownUntil).toISOString() } : {}),
+      ...(event.type === 'observed' ? { observed: summarizeObservation(event.observation) } : {}),
+      actions: decision.actions.filter((a) => a.type !== 'observe').map((a) => a.type),
+      version,
+      ...(conflicts > 0 ? { conflicts } : {}),
+      invocation,
+    }, decision.metrics);
+  }
+
+  private emit(fields: Record<string, unknown>, metrics: Partial<Record<MetricName, number>>): void {
+    const now = this.ports.clock.now();
+    this.ports.log(logLine({ time: new Date(now).toISOString(), ...fields }, metrics, this.settings.metrics, now));
+  }
+}
+
+function describeEvent(event: ScalerEvent): string {
+  switch (event.type) {
+    case 'wake': return `wake (${event.cause}: ${event.detail})`;
+    case 'observed': return 'observed';
+    default: return event.type;
+  }
+}
+
+/** A compact, human-readable summary of an observation for the log. */
+export function summarizeObservation(obs: Observation): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (obs.controlPlane) out.controlPlane = `${obs.controlPlane.running}/${obs.controlPlane.desired} running`;
+  if (obs.dataPlane) {
+    const dp = obs.dataPlane;
+    out.dataPlane = `${dp.running}/${dp.desired} running, ${dp.pending} pending${dp.deploymentInProgress ? ', deploying' : ''}`;
+  }
+  if (obs.databaseStatus !== undefined) out.database = obs.databaseStatus;
+  if (obs.sync) {
+    const s = obs.sync;
+    out.sync = `${s.fresh} fresh, ${s.configHashes.length} hashes${s.commonConfigHash ? ` (${s.commonConfigHash.slice(0, 8)})` : ''}${s.incompatible ? `, ${s.incompatible} incompatible` : ''}`;
+  }
+  for (const e of obs.errors) out[e.source] = `error: ${e.message}`;
+  return out;
+}
+
+function describe(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  const text = e && typeof e === 'object' ? (e.name && e.name !== 'Error' ? `${e.name}: ${e.message ?? ''}` : e.message ?? 'Error') : String(error);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,264 @@
+import fc from 'fast-check';
+import {
+  DEFAULT_CONFIG,
+  EMPTY_CONFIG_HASH,
+  INITIAL_STATE,
+  decide,
+  stopBlockers,
+  type Observation,
+  type ReadError,
+  type ScalerConfig,
+  type ScalerEvent,
+  type ScalerState,
+} from '../src/core';
+import { parseState } from '../src/state';
+import { HASH_A, HASH_B } from './support/world';
+
+/**
+ * Property tests of the pure core over random event sequences. Observations
+ * are random too: the core must be safe whatever the world tells it.
+ */
+
+const T0 = Date.UTC(2026, 0, 1);
+const RUNS = Number(process.env.FC_RUNS ?? 300);
+
+const configs: fc.Arbitrary<ScalerConfig> = fc.record({
+  syncTimeoutMs: fc.integer({ min: 1, max: 10 }).map((m) => m * 60_000),
+  cooldownMs: fc.integer({ min: 1, max: 60 }).map((m) => m * 60_000),
+  extensionMs: fc.integer({ min: 2, max: 30 }).map((m) => m * 60_000),
+  pollIntervalMs: fc.integer({ min: 1, max: 15 }).map((s) => s * 1000),
+}).map((t) => ({ ...DEFAULT_CONFIG, ...t }));
+
+const counts = (max: number) => fc.record({
+  desired: fc.integer({ min: 0, max }),
+  running: fc.integer({ min: 0, max }),
+  pending: fc.integer({ min: 0, max: 2 }),
+});
+
+// Biased towards calm, consistent readings so that sequences reach the cooldown and the stop.
+const calm: fc.Arbitrary<Observation> = fc.record({
+  dpTasks: fc.integer({ min: 0, max: 3 }),
+  hash: fc.constantFrom(HASH_A, HASH_B),
+}).map(({ dpTasks, hash }) => ({
+  controlPlane: { desired: 1, running: 1, pending: 0 },
+  dataPlane: { desired: dpTasks, running: dpTasks, pending: 0, deploymentInProgress: false },
+  sync: { fresh: dpTasks, incompatible: 0, configHashes: dpTasks > 0 ? [hash] : [], ...(dpTasks > 0 ? { commonConfigHash: hash } : {}) },
+  errors: [],
+}));
+
+const errors: fc.Arbitrary<ReadError[]> = fc.subarray([
+  { source: 'ecs', message: 'ThrottlingException' },
+  { source: 'rds', message: 'timeout' },
+  { source: 'admin-api', message: 'ECONNREFUSED' },
+] as ReadError[]);
+
+const anything: fc.Arbitrary<Observation> = fc.record({
+  controlPlane: fc.option(counts(2), { nil: undefined }),
+  dataPlane: fc.option(fc.record({
+    desired: fc.integer({ min: 0, max: 4 }),
+    running: fc.integer({ min: 0, max: 5 }),
+    pending: fc.integer({ min: 0, max: 2 }),
+    deploymentInProgress: fc.boolean(),
+  }), { nil: undefined }),
+  databaseStatus: fc.option(fc.constantFrom('available', 'stopped', 'starting', 'stopping'), { nil: undefined }),
+  sync: fc.option(fc.record({
+    fresh: fc.integer({ min: 0, max: 5 }),
+    incompatible: fc.integer({ min: 0, max: 1 }),
+    hashes: fc.uniqueArray(fc.constantFrom(HASH_A, HASH_B, EMPTY_CONFIG_HASH), { maxLength: 3 }),
+  }).map(({ fresh, incompatible, hashes }) => ({
+    fresh,
+    incompatible,
+    configHashes: hashes,
+    ...(hashes.length === 1 ? { commonConfigHash: hashes[0] } : {}),
+  })), { nil: undefined }),
+  errors,
+});
+
+/** A calm look with exactly one thing wrong: each of these alone must keep the CP up. */
+const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0, max: 8 })).map(([o, which]) => {
+  const dp = o.dataPlane!;
+  const sync = o.sync!;
+  switch (which) {
+    case 0: return { ...o, dataPlane: { ...dp, pending: 1 } };
+    case 1: return { ...o, dataPlane: { ...dp, desired: dp.desired + 1 } };
+    case 2: return { ...o, dataPlane: { ...dp, deploymentInProgress: true } };
+    case 3: return { ...o, sync: { fresh: sync.fresh + 1, incompatible: 0, configHashes: [HASH_A, HASH_B] } };
+    case 4: return { ...o, dataPlane: { ...dp, desired: dp.desired + 1, running: dp.running + 1 } };
+    case 5: return { ...o, sync: { ...sync, incompatible: 1 } };
+    case 6: return { ...o, errors: [{ source: 'ecs', message: 'ThrottlingException' }] };
+    case 7: return { ...o, dataPlane: { ...dp, running: dp.running + 1 }, sync: { ...sync, fresh: sync.fresh + 1 } };
+    default: return { ...o, sync: undefined, errors: [{ source: 'admin-api', message: 'ECONNREFUSED' }] };
+  }
+});
+
+const wakeEvents: fc.Arbitrary<ScalerEvent> = fc.oneof(
+  fc.record({ task: fc.integer({ min: 1, max: 6 }), version: fc.integer({ min: 1, max: 3 }) }).map(({ task, version }) => ({
+    type: 'wake', cause: 'dp-task-starting', detail: `task/${task}`, delivery: { key: `task:task/${task}`, version },
+  }) as ScalerEvent),
+  fc.integer({ min: 1, max: 3 }).map((id) => ({ type: 'wake', cause: 'dp-deployment', detail: `ecs-svc/${id}`, delivery: { key: `deployment:ecs-svc/${id}`, version: 0 } }) as ScalerEvent),
+  fc.integer({ min: 1, max: 3 }).map((n) => ({ type: 'wake', cause: 'scale-out-alarm', detail: 'alarm', delivery: { key: `alarm:DpCpuHigh:${n}`, version: 0 } }) as ScalerEvent),
+  fc.constant<ScalerEvent>({ type: 'wake', cause: 'operator', detail: 'operator request' }),
+);
+
+const events: fc.Arbitrary<ScalerEvent> = fc.oneof(
+  { weight: 3, arbitrary: wakeEvents },
+  { weight: 1, arbitrary: fc.constant<ScalerEvent>({ type: 'sleep' }) },
+  { weight: 1, arbitrary: fc.constant<ScalerEvent>({ type: 'tick' }) },
+  { weight: 6, arbitrary: calm.map((observation) => ({ type: 'observed', observation }) as ScalerEvent) },
+  { weight: 3, arbitrary: disturbed.map((observation) => ({ type: 'observed', observation }) as ScalerEvent) },
+  { weight: 2, arbitrary: anything.map((observation) => ({ type: 'observed', observation }) as ScalerEvent) },
+);
+
+/** Steps: an event after some time (often seconds, sometimes half an hour). */
+const steps = fc.array(fc.record({
+  event: events,
+  afterMs: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 40 * 60_000 })),
+}), { minLength: 1, maxLength: 80 });
+
+interface Trace {
+  readonly before: ScalerState;
+  readonly event: ScalerEvent;
+  readonly now: number;
+  readonly after: ScalerState;
+  readonly actions: readonly string[];
+  readonly metrics: Record<string, number | undefined>;
+  readonly decision: string;
+}
+
+function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: number }>): Trace[] {
+  let state = INITIAL_STATE;
+  let now = T0;
+  const trace: Trace[] = [];
+  for (const { event, afterMs } of script) {
+    now += afterMs;
+    const d = decide(state, event, now, config);
+    trace.push({ before: state, event, now, after: d.state, actions: d.actions.map((a) => a.type), metrics: d.metrics, decision: d.decision });
+    state = d.state;
+  }
+  return trace;
+}
+
+const isFreshWake = (t: Trace) => t.event.type === 'wake' && t.decision !== 'duplicate';
+
+describe('the pure core, over random event sequences', () => {
+  test('the CP is only stopped after a clean look: no DP starting, none out of sync, nothing unread', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        if (!t.actions.includes('stop-control-plane')) continue;
+        expect(t.event.type).toBe('observed');
+        const obs = (t.event as Extract<ScalerEvent, { type: 'observed' }>).observation;
+        expect(stopBlockers(obs)).toEqual([]);
+        expect(obs.errors).toEqual([]);
+        expect(obs.dataPlane!.pending).toBe(0);
+        expect(obs.dataPlane!.running).toBe(obs.dataPlane!.desired);
+        expect(obs.dataPlane!.deploymentInProgress).toBe(false);
+        const sync = obs.sync!;
+        expect(sync.incompatible).toBe(0);
+        expect(sync.fresh).toBeGreaterThanOrEqual(obs.dataPlane!.running);
+        if (obs.dataPlane!.running > 0) {
+          expect(sync.configHashes).toHaveLength(1);
+          expect(sync.commonConfigHash).toBe(sync.configHashes[0]);
+          expect(sync.commonConfigHash).not.toBe(EMPTY_CONFIG_HASH);
+        }
+        expect(t.before.phase).toBe('cooldown');
+        expect(t.after.phase).toBe('idle');
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('the CP is never stopped inside the cooldown, unless an operator asked to sleep after the last wake', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      let lastWake = -Infinity;
+      let lastSleep = -Infinity;
+      for (const t of run(config, script)) {
+        if (isFreshWake(t)) lastWake = t.now;
+        if (t.event.type === 'sleep' && t.decision === 'sleep-requested') lastSleep = t.now;
+        if (!t.actions.includes('stop-control-plane')) continue;
+        const operator = lastSleep >= lastWake && t.now - lastSleep <= config.sleepRequestValidMs;
+        if (!operator) {
+          expect(t.now).toBeGreaterThanOrEqual(t.before.cooldownUntil!);
+          // A DP start (or any wake) keeps the CP up at least an extension (less a coalescing burst) or a cooldown.
+          expect(t.now - lastWake).toBeGreaterThanOrEqual(Math.min(config.extensionMs - config.extensionCoalesceMs, config.cooldownMs));
+        }
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('every DP start leads to a running CP: the CP is asked to start, and stays wanted until a clean stop', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      let desired = 0; // the CP's desired count, as our actions set it
+      for (const t of run(config, script)) {
+        for (const a of t.actions) {
+          if (a === 'start-control-plane') desired = 1;
+          if (a === 'stop-control-plane') desired = 0;
+        }
+        // Someone else's CP, seen running, is adopted rather than started.
+        if (t.after.phase !== 'idle' && t.after.wakeReason?.startsWith('cp-found-running') && t.before.phase === 'idle') desired = 1;
+        if (isFreshWake(t)) {
+          expect(t.after.phase).not.toBe('idle');
+          expect(desired).toBe(1);
+          if (t.before.phase === 'idle') expect(t.actions).toContain('start-control-plane');
+        }
+        if (t.after.phase !== 'idle' && t.before.phase === 'idle') expect(desired).toBe(1);
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('an extension adds exactly the configured time to the remaining cooldown, and nothing else moves the end', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        const extended = t.metrics.CooldownExtensions === 1;
+        if (extended) {
+          expect(t.before.phase).toBe('cooldown');
+          expect(t.after.cooldownUntil).toBe(Math.max(t.before.cooldownUntil!, t.now) + config.extensionMs);
+        } else if (t.before.phase === 'cooldown' && t.after.phase === 'cooldown') {
+          expect(t.after.cooldownUntil).toBe(t.before.cooldownUntil);
+        }
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('a duplicated event changes nothing, whenever it comes again', () => {
+    fc.assert(fc.property(configs, steps, fc.integer({ min: 0, max: 60 * 60_000 }), (config, script, laterMs) => {
+      for (const t of run(config, script)) {
+        if (t.event.type !== 'wake' || !t.event.delivery) continue;
+        const again = decide(t.after, t.event, t.now + laterMs, config);
+        expect(again.decision).toBe('duplicate');
+        expect(again.state).toEqual(t.after);
+        expect(again.actions).toEqual([]);
+        expect(again.metrics).toEqual({});
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('a look that failed never stops the CP (fail safe)', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        if (t.event.type === 'observed' && t.event.observation.errors.length > 0) {
+          expect(t.actions).not.toContain('stop-control-plane');
+        }
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('every state is well formed and survives being stored', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        expect(parseState(JSON.stringify(t.after))).toEqual(t.after);
+        if (t.after.phase !== 'idle') expect(t.after.wokeAt).toBeDefined();
+        if (t.after.phase === 'cooldown') expect(t.after.cooldownUntil).toBeDefined();
+        expect(Object.keys(t.after.seen).length).toBeLessThanOrEqual(config.maxSeen);
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('the sequences reach every phase and decision that matters (the generators are not vacuous)', () => {
+    const seen = new Set<string>();
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) seen.add(t.decision);
+    }), { numRuns: RUNS });
+    for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'stop', 'stop-deferred', 'duplicate', 'sleep-requested', 'sleep-refused']) {
+      expect(seen).toContain(decision);
+    }
+  });
+});

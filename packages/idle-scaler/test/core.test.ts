@@ -1,0 +1,322 @@
+import {
+  DEFAULT_CONFIG,
+  EMPTY_CONFIG_HASH,
+  INITIAL_STATE,
+  decide,
+  type Decision,
+  type ScalerEvent,
+  type ScalerState,
+} from '../src/core';
+import { HASH_A, HASH_B, cpCounts, dpCounts, inSync, observation } from './support/world';
+
+const config = DEFAULT_CONFIG;
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const MIN = 60_000;
+
+const dpTaskStarting = (task = 'task/1', version = 1): ScalerEvent => ({
+  type: 'wake',
+  cause: 'dp-task-starting',
+  detail: `data plane task ${task} PROVISIONING`,
+  delivery: { key: `task:${task}`, version },
+});
+const observed = (overrides: Parameters<typeof observation>[0] = {}): ScalerEvent => ({ type: 'observed', observation: observation(overrides) });
+
+function types(d: Decision): string[] {
+  return d.actions.map((a) => a.type);
+}
+
+/** Drives the core through idle → wake → sync and returns the cooldown state. */
+function inCooldown(at = T0): ScalerState {
+  const woken = decide(INITIAL_STATE, dpTaskStarting(), at, config).state;
+  const synced = decide(woken, observed(), at + 30_000, config);
+  expect(synced.decision).toBe('synced');
+  return synced.state;
+}
+
+describe('waking', () => {
+  test('GIVEN an idle scaler WHEN a data plane task starts THEN it starts the control plane and looks at once', () => {
+    const d = decide(INITIAL_STATE, dpTaskStarting(), T0, config);
+
+    expect(d.decision).toBe('wake');
+    expect(d.state.phase).toBe('waking');
+    expect(d.state.wokeAt).toBe(T0);
+    expect(types(d)).toEqual(['start-control-plane', 'observe']);
+    expect(d.actions[1]).toEqual({ type: 'observe', afterMs: 0, scope: { adminApi: true, database: true } });
+    expect(d.metrics).toEqual({ Wakes: 1 });
+  });
+
+  test.each([
+    ['a data plane deployment', { type: 'wake', cause: 'dp-deployment', detail: 'ecs-svc/1', delivery: { key: 'deployment:ecs-svc/1', version: 0 } }],
+    ['the scale-out alarm', { type: 'wake', cause: 'scale-out-alarm', detail: 'alarm DpCpuHigh in ALARM', delivery: { key: 'alarm:DpCpuHigh:t', version: 0 } }],
+    ['an operator', { type: 'wake', cause: 'operator', detail: 'operator request' }],
+  ] as Array<[string, ScalerEvent]>)('GIVEN an idle scaler WHEN %s asks THEN it wakes the control plane', (_, event) => {
+    const d = decide(INITIAL_STATE, event, T0, config);
+
+    expect(d.decision).toBe('wake');
+    expect(types(d)).toContain('start-control-plane');
+  });
+
+  test('GIVEN a waking scaler WHEN the control plane is not running yet THEN it looks again after the poll interval', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed({ controlPlane: cpCounts(0), sync: undefined, errors: [{ source: 'admin-api', message: 'ECONNREFUSED' }] }), T0 + 5_000, config);
+
+    expect(d.decision).toBe('waiting');
+    expect(d.reason).toContain('control plane 0 of 1 tasks running');
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: config.pollIntervalMs, scope: { adminApi: true, database: true } }]);
+    // The Admin API cannot answer while the CP boots: that is not a failure.
+    expect(d.metrics.Failures).toBeUndefined();
+  });
+
+  test('GIVEN a waking scaler WHEN the control plane runs and every running data plane reports one hash THEN the cooldown starts', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed(), T0 + 42_000, config);
+
+    expect(d.decision).toBe('synced');
+    expect(d.state.phase).toBe('cooldown');
+    expect(d.state.cooldownUntil).toBe(T0 + 42_000 + config.cooldownMs);
+    expect(d.state.configHash).toBe(HASH_A);
+    expect(d.metrics).toMatchObject({ WakeToRunning: 42_000, WakeToSynced: 42_000, ControlPlaneRunning: 1 });
+  });
+
+  test.each([
+    ['a running data plane has not reported', { sync: inSync(1) }, '1 of 2 running data planes reported recently'],
+    ['the data planes disagree', { sync: { fresh: 2, incompatible: 0, configHashes: [HASH_A, HASH_B] } }, 'disagree on the config (2 hashes)'],
+    ['the data planes have no configuration', { sync: inSync(2, EMPTY_CONFIG_HASH) }, 'no configuration yet'],
+    ['a data plane is incompatible', { sync: { ...inSync(2), incompatible: 1 } }, '1 data planes incompatible'],
+  ])('GIVEN a waking scaler WHEN %s THEN it keeps waiting', (_, overrides, reason) => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed(overrides), T0 + 10_000, config);
+
+    expect(d.decision).toBe('waiting');
+    expect(d.reason).toContain(reason);
+  });
+
+  test('GIVEN a waking scaler WHEN the data planes never sync THEN it gives up after the sync timeout and starts the cooldown anyway', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed({ sync: inSync(1) }), T0 + config.syncTimeoutMs, config);
+
+    expect(d.decision).toBe('sync-timeout');
+    expect(d.reason).toContain('gave up waiting for sync after 300 s');
+    expect(d.state).toMatchObject({ phase: 'cooldown', syncTimedOut: true, cooldownUntil: T0 + config.syncTimeoutMs + config.cooldownMs });
+    expect(d.metrics.SyncTimeouts).toBe(1);
+  });
+
+  test('GIVEN a waking scaler WHEN the database cluster is stopped THEN it starts it', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed({ controlPlane: cpCounts(0), databaseStatus: 'stopped' }), T0 + 5_000, config);
+
+    expect(types(d)).toContain('start-database');
+  });
+
+  test('GIVEN a waking scaler WHEN the control plane desired count is 0 THEN it starts it again', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, observed({ controlPlane: { desired: 0, running: 0, pending: 0 } }), T0 + 5_000, config);
+
+    expect(types(d)).toEqual(['start-control-plane', 'observe']);
+  });
+});
+
+describe('cooldown', () => {
+  test('GIVEN a cooldown WHEN a data plane task starts THEN the cooldown grows by exactly the extension', () => {
+    const cooling = inCooldown();
+    const now = T0 + 10 * MIN;
+
+    const d = decide(cooling, dpTaskStarting('task/2'), now, config);
+
+    expect(d.decision).toBe('extend');
+    expect(d.state.cooldownUntil).toBe(cooling.cooldownUntil! + config.extensionMs);
+    expect(d.metrics.CooldownExtensions).toBe(1);
+  });
+
+  test('GIVEN a cooldown WHEN a burst of data plane tasks starts THEN it counts as one extension', () => {
+    const cooling = inCooldown();
+    const first = decide(cooling, dpTaskStarting('task/2'), T0 + 10 * MIN, config);
+
+    const second = decide(first.state, dpTaskStarting('task/3'), T0 + 10 * MIN + 20_000, config);
+
+    expect(second.decision).toBe('already-extended');
+    expect(second.state.cooldownUntil).toBe(first.state.cooldownUntil);
+  });
+
+  test('GIVEN a cooldown WHEN the data planes\' config hash changes THEN it is a config push and extends the cooldown', () => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed({ sync: inSync(2, HASH_B) }), T0 + 20 * MIN, config);
+
+    expect(d.decision).toBe('extend');
+    expect(d.reason).toContain('config push (hash aaaaaaaa → bbbbbbbb)');
+    expect(d.state.cooldownUntil).toBe(cooling.cooldownUntil! + config.extensionMs);
+    expect(d.state.configHash).toBe(HASH_B);
+  });
+
+  test('GIVEN an overdue cooldown WHEN a config push arrives THEN the extension counts from now', () => {
+    const cooling = inCooldown();
+    const now = cooling.cooldownUntil! + 5 * MIN;
+
+    const d = decide(cooling, observed({ sync: inSync(2, HASH_B) }), now, config);
+
+    expect(d.decision).toBe('extend');
+    expect(d.state.cooldownUntil).toBe(now + config.extensionMs);
+    expect(types(d)).toEqual([]);
+  });
+
+  test('GIVEN a cooldown that is over WHEN the data plane is stable and in sync THEN it stops the control plane', () => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed(), cooling.cooldownUntil!, config);
+
+    expect(d.decision).toBe('stop');
+    expect(types(d)).toEqual(['stop-control-plane']);
+    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil, configHash: HASH_A, seen: cooling.seen });
+    expect(d.metrics.Stops).toBe(1);
+  });
+
+  test('GIVEN a cooldown that is not over WHEN all is quiet THEN the control plane stays', () => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed(), cooling.cooldownUntil! - 1, config);
+
+    expect(d.decision).toBe('cooldown');
+    expect(types(d)).toEqual([]);
+  });
+
+  test.each([
+    ['a data plane task is pending', { dataPlane: dpCounts({ pending: 1 }) }, '1 data plane tasks pending'],
+    ['fewer data plane tasks run than desired', { dataPlane: dpCounts({ desired: 3 }) }, 'data plane 2 of 3 tasks running'],
+    ['a data plane deployment is in progress', { dataPlane: dpCounts({ deploymentInProgress: true }) }, 'deployment in progress'],
+    ['more data plane tasks run than desired (a scale-in draining)', { dataPlane: dpCounts({ desired: 1 }) }, 'data plane 2 tasks running, 1 desired'],
+    ['a data plane is out of sync', { sync: { fresh: 2, incompatible: 0, configHashes: [HASH_A, HASH_B] } }, 'disagree'],
+    ['the Admin API cannot be read', { sync: undefined, errors: [{ source: 'admin-api' as const, message: 'timeout' }] }, 'admin-api unreadable (timeout)'],
+    ['ECS cannot be read', { controlPlane: undefined, dataPlane: undefined, errors: [{ source: 'ecs' as const, message: 'ThrottlingException' }] }, 'ecs unreadable'],
+  ])('GIVEN a cooldown that is over WHEN %s THEN the control plane stays', (_, overrides, reason) => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed(overrides), cooling.cooldownUntil! + MIN, config);
+
+    expect(d.decision).toBe('stop-deferred');
+    expect(d.reason).toContain(reason);
+    expect(types(d)).not.toContain('stop-control-plane');
+    expect(d.state.phase).toBe('cooldown');
+  });
+
+  test('GIVEN a cooldown WHEN the Admin API cannot be read THEN it counts as a failure', () => {
+    const d = decide(inCooldown(), observed({ sync: undefined, errors: [{ source: 'admin-api', message: 'timeout' }] }), T0 + MIN, config);
+
+    expect(d.metrics.Failures).toBe(1);
+  });
+});
+
+describe('operator', () => {
+  test('GIVEN a cooldown WHEN an operator asks to sleep and the data plane is stable THEN it stops before the cooldown is over', () => {
+    const cooling = inCooldown();
+    const asked = decide(cooling, { type: 'sleep' }, T0 + 2 * MIN, config);
+    expect(asked.decision).toBe('sleep-requested');
+
+    const d = decide(asked.state, observed(), T0 + 2 * MIN + 1_000, config);
+
+    expect(d.decision).toBe('stop');
+    expect(d.reason).toContain('operator asked to sleep');
+  });
+
+  test('GIVEN an operator\'s sleep request WHEN a data plane is pending THEN it is refused and forgotten', () => {
+    const asked = decide(inCooldown(), { type: 'sleep' }, T0 + 2 * MIN, config);
+
+    const d = decide(asked.state, observed({ dataPlane: dpCounts({ pending: 1 }) }), T0 + 2 * MIN + 1_000, config);
+
+    expect(d.decision).toBe('sleep-refused');
+    expect(d.state.sleepRequestedAt).toBeUndefined();
+    expect(d.state.phase).toBe('cooldown');
+  });
+
+  test('GIVEN a waking scaler WHEN an operator asks to sleep THEN it is refused', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+
+    const d = decide(woken, { type: 'sleep' }, T0 + 1_000, config);
+
+    expect(d.decision).toBe('sleep-refused');
+    expect(d.state).toBe(woken);
+  });
+
+  test('GIVEN an operator\'s sleep request WHEN a data plane task starts before the look THEN the request is dropped', () => {
+    const asked = decide(inCooldown(), { type: 'sleep' }, T0 + 2 * MIN, config);
+    const started = decide(asked.state, dpTaskStarting('task/9'), T0 + 2 * MIN + 500, config);
+
+    const d = decide(started.state, observed(), T0 + 2 * MIN + 1_000, config);
+
+    expect(d.decision).toBe('cooldown');
+  });
+});
+
+describe('idle', () => {
+  test('GIVEN an idle scaler WHEN the schedule ticks THEN it reads ECS only', () => {
+    const d = decide(INITIAL_STATE, { type: 'tick' }, T0, config);
+
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: 0, scope: { adminApi: false, database: false } }]);
+    expect(d.state).toBe(INITIAL_STATE);
+  });
+
+  test('GIVEN an idle scaler WHEN a tick finds a data plane task pending THEN it wakes the control plane (a missed event)', () => {
+    const d = decide(INITIAL_STATE, observed({ controlPlane: { desired: 0, running: 0, pending: 0 }, dataPlane: dpCounts({ pending: 1 }), sync: undefined }), T0, config);
+
+    expect(d.decision).toBe('wake');
+    expect(d.reason).toContain('dp-needs-cp: 1 data plane tasks pending');
+    expect(types(d)).toContain('start-control-plane');
+  });
+
+  test('GIVEN an idle scaler WHEN a tick finds the control plane started by someone else THEN it adopts it', () => {
+    const d = decide(INITIAL_STATE, observed({ controlPlane: cpCounts(1), sync: undefined }), T0, config);
+
+    expect(d.decision).toBe('wake');
+    expect(d.state.wakeReason).toContain('cp-found-running');
+    expect(types(d)).toEqual(['observe']);
+  });
+
+  test('GIVEN a control plane just stopped WHEN a tick still sees it desired THEN that is our own stop in flight', () => {
+    const stopped = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+
+    const d = decide(stopped, observed({ controlPlane: cpCounts(1), sync: undefined }), stopped.stoppedAt! + 10_000, config);
+
+    expect(d.decision).toBe('idle');
+  });
+
+  test('GIVEN an idle scaler WHEN ECS cannot be read THEN it stays idle and counts a failure', () => {
+    const d = decide(INITIAL_STATE, observed({ controlPlane: undefined, dataPlane: undefined, sync: undefined, errors: [{ source: 'ecs', message: 'boom' }] }), T0, config);
+
+    expect(d.decision).toBe('idle');
+    expect(d.metrics.Failures).toBe(1);
+  });
+});
+
+describe('duplicates', () => {
+  test('GIVEN a handled task event WHEN it is delivered again THEN nothing changes', () => {
+    const first = decide(INITIAL_STATE, dpTaskStarting('task/1', 2), T0, config);
+
+    const again = decide(first.state, dpTaskStarting('task/1', 2), T0 + 1_000, config);
+
+    expect(again.decision).toBe('duplicate');
+    expect(again.state).toBe(first.state);
+    expect(again.actions).toEqual([]);
+  });
+
+  test('GIVEN a handled task event WHEN an older version of it arrives late THEN it is dropped', () => {
+    const first = decide(INITIAL_STATE, dpTaskStarting('task/1', 3), T0, config);
+
+    const late = decide(first.state, dpTaskStarting('task/1', 1), T0 + 1_000, config);
+
+    expect(late.decision).toBe('duplicate');
+  });
+
+  test('GIVEN many delivered events WHEN more arrive THEN only the newest are remembered', () => {
+    let state: ScalerState = INITIAL_STATE;
+    const small = { ...config, maxSeen: 3 };
+    for (let i = 0; i < 5; i++) state = decide(state, dpTaskStarting(`task/${i}`), T0 + i, small).state;
+
+    expect(Object.keys(state.seen)).toEqual(['task:task/2', 'task:task/3', 'task:task/4']);
+  });
+});
