@@ -133,7 +133,7 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
         KONG_ROLE: 'control_plane',
         KONG_DATABASE: 'postgres',
         KONG_PG_HOST: props.databaseCluster.clusterEndpoint.hostname,
-        KONG_PG_PORT: Token.asString(databasePort),
+        KONG_PG_PORT: Token.isUnresolved(databasePort) ? Token.asString(databasePort) : String(databasePort),
         KONG_PG_DATABASE: props.databaseName ?? 'kong',
         // Aurora PostgreSQL 15+ refuses unencrypted connections.
         KONG_PG_SSL: 'on',

@@ -183,7 +183,11 @@ export class DataPlane extends Construct implements ec2.IConnectable {
       healthCheckGracePeriod: Duration.seconds(120),
     });
     // Application Auto Scaling owns the count: a deployment must not reset it.
-    (this.service.node.defaultChild as ecs.CfnService).addPropertyDeletionOverride('DesiredCount');
+    const cfnService = this.service.node.defaultChild as ecs.CfnService;
+    cfnService.addPropertyDeletionOverride('DesiredCount');
+    // CDK's ECS-ELB integration adds a DependsOn on the target group that the
+    // service already references; cfn-lint (W3005) says so. Harmless, and not ours.
+    cfnService.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
     this.connections = this.service.connections;
 
     this.targetGroup = props.listener.addTargets('DataPlane', {

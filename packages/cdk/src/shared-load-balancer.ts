@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -90,6 +90,9 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
+    if (Token.isUnresolved(Stack.of(this).region)) {
+      throw new Error('SharedLoadBalancer needs a stack with a known region (env: { region: \'…\' }): access logging grants the region\'s load balancer service the right to write to the bucket');
+    }
     checkDomain(props.domainName, props.hostedZone);
     checkDurationSeconds('accessLogExpiration', props.accessLogExpiration, 86400, 3650 * 86400);
     const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS;

@@ -7,21 +7,23 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { KongHybridGateway, type KongHybridGatewayProps } from '../../src';
 
-export const ENV = { account: '123456789012', region: 'us-east-1' };
+/** Region only, as the reference app: availability zones stay `Fn::GetAZs`, not synth-time placeholders. */
+export const ENV = { region: 'us-east-1' };
 
 /** A stack with one gateway: the zone is looked up from attributes, as an app would. */
-export function gatewayStack(props: Partial<KongHybridGatewayProps> = {}, id = 'Gateway'): { app: App; stack: Stack; gateway: KongHybridGateway } {
+export function gatewayStack(props: Partial<KongHybridGatewayProps> | ((stack: Stack) => Partial<KongHybridGatewayProps>) = {}, id = 'Gateway'): { app: App; stack: Stack; gateway: KongHybridGateway } {
   const app = new App();
   const stack = new Stack(app, id, { env: ENV });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
-  const gateway = new KongHybridGateway(stack, 'Kong', { domainName: 'kong-gw.example.com', hostedZone, ...props });
+  const extra = typeof props === 'function' ? props(stack) : props;
+  const gateway = new KongHybridGateway(stack, 'Kong', { domainName: 'kong-gw.example.com', hostedZone, ...extra });
   return { app, stack, gateway };
 }
 
 /** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate. */
 export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongHybridGateway } {
   const app = new App();
-  const stack = new Stack(app, 'BringEverything', { env: ENV });
+  const stack = new Stack(app, 'BringEverything', { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
     vpcCidrBlock: '10.20.0.0/16',
