@@ -179,7 +179,7 @@ function checkDomain(domainName: string, zone: route53.IHostedZone): void {
   try {
     zoneName = zone.zoneName;
   } catch {
-    return; // HostedZone.fromHostedZoneId() does not know its name
+    throw new Error('hostedZone must know its name (use HostedZone.fromHostedZoneAttributes() or fromLookup()): the alias record and the domain check need it, got a zone from HostedZone.fromHostedZoneId()');
   }
   if (Token.isUnresolved(zoneName)) return;
   const zoneFqdn = zoneName.replace(/\.$/, '').toLowerCase();
