@@ -1,4 +1,4 @@
-import { ArnFormat, Names, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -175,11 +175,6 @@ export class GatewayFirewall extends Construct {
         redactedFields: ['apikey', 'authorization', 'cookie'].map((name) => ({ singleHeader: { Name: name } })),
       });
       this.logGroup = logGroup;
-    } else {
-      Validations.of(this.webAcl).acknowledge({
-        id: 'AwsSolutions-WAF2',
-        reason: 'WAF request logging is opt-in (prop `logging`): the load balancer\'s access logs already record every request, and WAF logs cost per GB.',
-      });
     }
   }
 }

@@ -142,7 +142,6 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
 
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-RDS6', reason: 'Kong (open source) cannot authenticate to PostgreSQL with IAM tokens; it reads a password from Secrets Manager through ECS secrets.' },
-      { id: 'AwsSolutions-RDS11', reason: 'The port is not what protects the database: only the control plane security group may connect to it.' },
       { id: 'AwsSolutions-SMG4', reason: 'Kong reads the database password only when a control plane task starts; rotating it under a running task would cut it off. Rotate by updating the secret, then starting a new control plane deployment.' },
     );
     if (props.deletionProtection === false || removalPolicy === RemovalPolicy.DESTROY) {
