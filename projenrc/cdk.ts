@@ -71,9 +71,9 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     bundleLambdaHandler(project, name);
   }
   project.compileTask.prependExec(`mkdir -p assets/idle-scaler && cp ../idle-scaler/${IDLE_SCALER_BUNDLE} assets/idle-scaler/index.js`);
-  project.gitignore.exclude('/assets/');
+  project.gitignore.exclude('/assets/', '/cdk.out.bench/');
   project.npmignore?.include('/assets/');
-  project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/');
+  project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
 
   // Figures, not assertions: synth time and size of the default stack, handler bundle size and cold load.
   project.addTask('bench', { description: 'Print synth time, resource count and handler bundle figures', exec: 'node bench/synth.mjs' });
