@@ -5,6 +5,15 @@ import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
 import { VERSIONS } from './versions';
 
 /**
+ * Lambda handlers that live in the construct library itself, one folder each:
+ * `lambda/<name>/index.ts` (outside the jsii entry point `src/`). The compile
+ * task bundles each with esbuild into `assets/<name>/index.js`, which the
+ * constructs load with `Code.fromAsset(path.join(__dirname, '..', 'assets', '<name>'))`.
+ * Their npm dependencies are devDependencies: they are bundled, never shipped.
+ */
+export const CDK_LAMBDA_HANDLERS = ['cluster-certificate'];
+
+/**
  * `@kong-hybrid/cdk`: the jsii construct library, published to npm, PyPI and
  * Maven. Lambda code arrives as esbuild bundles copied into `assets/` at build
  * time (jsii cannot ship non-jsii runtime dependencies).
@@ -31,7 +40,16 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       mavenArtifactId: 'kong-hybrid-cdk',
     },
     docgen: false,
-    devDeps: [`${deps.idleScaler.package.packageName}@^0.0.0`, `jsii-pacmak@${VERSIONS.jsiiPacmak}`, `jsii-rosetta@${VERSIONS.jsiiRosetta}`, `cdk-nag@${VERSIONS.cdkNag}`],
+    devDeps: [
+      `${deps.idleScaler.package.packageName}@^0.0.0`,
+      `jsii-pacmak@${VERSIONS.jsiiPacmak}`,
+      `jsii-rosetta@${VERSIONS.jsiiRosetta}`,
+      `cdk-nag@${VERSIONS.cdkNag}`,
+      // Bundled into the Lambda handlers' assets (see CDK_LAMBDA_HANDLERS):
+      `esbuild@${VERSIONS.esbuild}`,
+      `@aws-sdk/client-secrets-manager@${VERSIONS.awsSdk}`,
+      '@types/aws-lambda@^8.10.164',
+    ],
     jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
@@ -48,10 +66,16 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
 
   // The Lambda bundles: built by their workspaces, copied here so that they ship
   // in the npm tarball (and so in the Python and Java packages).
+  for (const name of [...CDK_LAMBDA_HANDLERS].reverse()) {
+    bundleLambdaHandler(project, name);
+  }
   project.compileTask.prependExec(`mkdir -p assets/idle-scaler && cp ../idle-scaler/${IDLE_SCALER_BUNDLE} assets/idle-scaler/index.js`);
-  project.gitignore.exclude('/assets/');
+  project.gitignore.exclude('/assets/', '/cdk.out.bench/');
   project.npmignore?.include('/assets/');
-  project.npmignore?.exclude('/.turbo/', '/test-reports/');
+  project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
+
+  // Figures, not assertions: synth time and size of the default stack, handler bundle size and cold load.
+  project.addTask('bench', { description: 'Print synth time, resource count and handler bundle figures', exec: 'node bench/synth.mjs' });
 
   // The Python and Java packages, exercised by real Python and Java programs.
   project.addTask('test:python', { description: 'Python binding tests (pytest, wheel from dist/python)', exec: 'bash test/bindings/run-python.sh' });
@@ -75,3 +99,14 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
   return project;
 }
 
+
+/**
+ * Bundles `lambda/<name>/index.ts` into `assets/<name>/index.js` at the start of
+ * the compile task (minified CommonJS for the Node.js 22 Lambda runtime, every
+ * dependency inlined), and prints nothing unless esbuild warns.
+ */
+export function bundleLambdaHandler(project: awscdk.AwsCdkConstructLibrary, name: string): void {
+  project.compileTask.prependExec(
+    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs --outfile=assets/${name}/index.js --log-level=warning`,
+  );
+}

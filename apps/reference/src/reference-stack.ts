@@ -1,21 +1,34 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { IdleScaler } from '@kong-hybrid/cdk';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { KongHybridGateway } from '@kong-hybrid/cdk';
 import type { Construct } from 'constructs';
 
-/** The reference deployment of Kong Gateway hybrid mode. */
-export class ReferenceStack extends Stack {
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
-    super(scope, id, props);
+/** What the reference deployment needs to know about the user's DNS. */
+export interface ReferenceStackProps extends StackProps {
+  /** @default 'kong-gw.example.com' */
+  readonly domainName?: string;
+  /** @default 'example.com' */
+  readonly zoneName?: string;
+  /** @default 'Z0000000000000EXAMPLE' */
+  readonly hostedZoneId?: string;
+  /** @default - none: /kong-admin is blocked at the edge */
+  readonly adminAllowedCidrs?: string[];
+}
 
-    const vpc = new ec2.Vpc(this, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'), maxAzs: 2, natGateways: 1 });
-    const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    // Stand-ins until the KongHybridGateway construct provides the services.
-    new IdleScaler(this, 'IdleScaler', {
-      controlPlaneService: ecs.FargateService.fromFargateServiceAttributes(this, 'ControlPlane', { cluster, serviceName: 'kong-cp' }),
-      dataPlaneService: ecs.FargateService.fromFargateServiceAttributes(this, 'DataPlane', { cluster, serviceName: 'kong-dp' }),
-      adminApiUrl: 'http://kong-cp.kong.local:8001',
+/** The reference deployment of Kong Gateway hybrid mode: the library's defaults for one domain. */
+export class ReferenceStack extends Stack {
+  public readonly gateway: KongHybridGateway;
+
+  constructor(scope: Construct, id: string, props: ReferenceStackProps = {}) {
+    super(scope, id, props);
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+      hostedZoneId: props.hostedZoneId ?? 'Z0000000000000EXAMPLE',
+      zoneName: props.zoneName ?? 'example.com',
+    });
+    this.gateway = new KongHybridGateway(this, 'Kong', {
+      domainName: props.domainName ?? 'kong-gw.example.com',
+      hostedZone,
+      adminAllowedCidrs: props.adminAllowedCidrs,
     });
   }
 }

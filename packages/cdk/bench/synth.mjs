@@ -1,0 +1,51 @@
+// Figures, not assertions: how long the default KongHybridGateway stack takes to
+// synthesize, how big it is, and what the cluster-certificate handler costs.
+// Run after a compile: `npx projen bench` (or `npm run bench` at the root).
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+const cdk = require('aws-cdk-lib');
+const route53 = require('aws-cdk-lib/aws-route53');
+const { KongHybridGateway } = require(path.join(here, '..', 'lib', 'index.js'));
+
+function synth(id) {
+  const app = new cdk.App({ outdir: path.join(here, '..', 'cdk.out.bench', id) });
+  const stack = new cdk.Stack(app, id, { env: { region: 'us-east-1' } });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  new KongHybridGateway(stack, 'Kong', { domainName: 'kong-gw.example.com', hostedZone });
+  const assembly = app.synth();
+  return assembly.getStackByName(id).template;
+}
+
+const s1 = performance.now();
+const template = synth('BenchFirst');
+const s2 = performance.now();
+synth('BenchSecond');
+const s3 = performance.now();
+
+const resources = Object.values(template.Resources);
+const byType = {};
+for (const r of resources) byType[r.Type] = (byType[r.Type] ?? 0) + 1;
+
+const bundle = path.join(here, '..', 'assets', 'cluster-certificate', 'index.js');
+const coldLoads = [];
+for (let i = 0; i < 5; i++) {
+  const out = execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } });
+  coldLoads.push(Number(out));
+}
+coldLoads.sort((a, b) => a - b);
+
+console.log('KongHybridGateway, default configuration');
+console.log(`  first synth (loads CDK modules)  ${(s2 - s1).toFixed(0)} ms`);
+console.log(`  second synth (warm)              ${(s3 - s2).toFixed(0)} ms`);
+console.log(`  resources                        ${resources.length}`);
+console.log(`  by type                          ${Object.entries(byType).sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t.replace(/^AWS::/, '')} ${n}`).join(', ')}`);
+console.log('cluster-certificate handler bundle');
+console.log(`  size (minified, SDK included)    ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
+console.log(`  cold require, median of 5        ${coldLoads[2].toFixed(0)} ms`);

@@ -1,0 +1,247 @@
+import * as path from 'node:path';
+import { CustomResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { checkDurationSeconds, checkInteger } from './private/validation';
+
+/** How control plane and data planes authenticate each other on the cluster port (Kong's `cluster_mtls`). */
+export enum ClusterMtlsMode {
+  /** One certificate and key, shared by every node (Kong's default). */
+  SHARED = 'shared',
+  /** Each side has its own certificate, issued by a CA that both trust. */
+  PKI = 'pki',
+}
+
+/** Properties of {@link ClusterCertificate}. */
+export interface ClusterCertificateProps {
+  /**
+   * Shared or PKI mode.
+   * @default ClusterMtlsMode.SHARED
+   */
+  readonly mode?: ClusterMtlsMode;
+
+  /**
+   * Shared mode: bring the certificate yourself, as a secret holding JSON
+   * `{"cert": "<PEM>", "key": "<PEM>"}`. Nothing is generated then.
+   * @default - generated at deploy time into a new secret
+   */
+  readonly secret?: secretsmanager.ISecret;
+
+  /**
+   * PKI mode (required there): the CA that issues the control plane's and the
+   * data planes' certificates, as a secret holding JSON
+   * `{"cert": "<PEM>", "key": "<PEM>"}` (RSA or EC P-256/P-384/P-521). Use a
+   * CA dedicated to this cluster.
+   * @default - none
+   */
+  readonly caSecret?: secretsmanager.ISecret;
+
+  /**
+   * PKI mode: the control plane's certificate name (CN and DNS SAN), which the
+   * data planes check as `cluster_server_name`.
+   * @default 'kong-cp.kong.internal'
+   */
+  readonly controlPlaneName?: string;
+
+  /**
+   * PKI mode: the data planes' certificate name (CN and DNS SAN).
+   * @default 'kong-dp.kong.internal'
+   */
+  readonly dataPlaneName?: string;
+
+  /**
+   * How long a generated certificate is valid.
+   * @default Duration.days(1095)
+   */
+  readonly validity?: Duration;
+
+  /**
+   * A deployment issues a new certificate when the current one expires within
+   * this time.
+   * @default Duration.days(30)
+   */
+  readonly renewBefore?: Duration;
+
+  /**
+   * Bump to issue a new certificate on the next deployment (rotation).
+   * @default 1
+   */
+  readonly generation?: number;
+}
+
+/**
+ * The certificates that secure the cluster port (8005) between Kong's control
+ * plane and data planes.
+ *
+ * By default a custom resource generates an ECDSA P-384 certificate and key at
+ * deploy time (like `kong hybrid gen_cert`: CN `kong_clustering`, three years)
+ * inside a Lambda function and writes them straight into Secrets Manager: the
+ * key never appears in the template, in an environment variable or in a log.
+ * ECS injects them into Kong's containers as secrets, pinned to the version the
+ * custom resource wrote, so that a new certificate rolls both services.
+ */
+export class ClusterCertificate extends Construct {
+  /** Shared or PKI. */
+  public readonly mode: ClusterMtlsMode;
+
+  /** The control plane's certificate and key (the one certificate in shared mode). */
+  public readonly controlPlaneSecret: secretsmanager.ISecret;
+
+  /** The data planes' certificate and key (the same secret as the control plane's in shared mode). */
+  public readonly dataPlaneSecret: secretsmanager.ISecret;
+
+  /** The name the data planes expect on the control plane's certificate (`cluster_server_name`). */
+  public readonly serverName: string;
+
+  /** The function behind the custom resource, when the certificate is generated. */
+  public readonly handler?: lambda.IFunction;
+
+  private readonly controlPlaneVersion?: string;
+  private readonly dataPlaneVersion?: string;
+
+  constructor(scope: Construct, id: string, props: ClusterCertificateProps = {}) {
+    super(scope, id);
+    this.mode = props.mode ?? ClusterMtlsMode.SHARED;
+    const validity = props.validity ?? Duration.days(1095);
+    const renewBefore = props.renewBefore ?? Duration.days(30);
+    const generation = props.generation ?? 1;
+    checkDurationSeconds('validity', validity, 86400, 3650 * 86400);
+    checkDurationSeconds('renewBefore', renewBefore, 86400, 365 * 86400);
+    checkInteger('generation', generation, 1, Number.MAX_SAFE_INTEGER);
+    if (!validity.isUnresolved() && !renewBefore.isUnresolved() && renewBefore.toSeconds() >= validity.toSeconds()) {
+      throw new Error(`renewBefore (${renewBefore.toDays()} days) must be shorter than validity (${validity.toDays()} days)`);
+    }
+
+    if (this.mode === ClusterMtlsMode.SHARED) {
+      if (props.caSecret) throw new Error('caSecret is only for ClusterMtlsMode.PKI; shared mode uses `secret` or generates one');
+      this.serverName = 'kong_clustering';
+      if (props.secret) {
+        this.controlPlaneSecret = this.dataPlaneSecret = props.secret;
+        return;
+      }
+      const secret = this.newSecret('Secret', 'Kong cluster certificate and key (shared mode)');
+      this.controlPlaneSecret = this.dataPlaneSecret = secret;
+      const resource = this.newResource({
+        Mode: 'shared',
+        ControlPlaneSecretId: secret.secretArn,
+        ControlPlaneCommonName: this.serverName,
+      }, [secret], [], validity, renewBefore, generation);
+      this.handler = resource.handler;
+      this.controlPlaneVersion = this.dataPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
+      return;
+    }
+
+    if (props.secret) throw new Error('secret is only for ClusterMtlsMode.SHARED; PKI mode issues both certificates from caSecret');
+    if (!props.caSecret) throw new Error('caSecret is required with ClusterMtlsMode.PKI, got undefined');
+    this.serverName = props.controlPlaneName ?? 'kong-cp.kong.internal';
+    const dataPlaneName = props.dataPlaneName ?? 'kong-dp.kong.internal';
+    for (const [prop, value] of [['controlPlaneName', this.serverName], ['dataPlaneName', dataPlaneName]]) {
+      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$/.test(value)) {
+        throw new Error(`${prop} must be a DNS name such as "kong-cp.kong.internal", got ${JSON.stringify(value)}`);
+      }
+    }
+    const cp = this.newSecret('ControlPlaneSecret', 'Kong control plane cluster certificate and key (PKI mode)');
+    const dp = this.newSecret('DataPlaneSecret', 'Kong data plane cluster certificate and key (PKI mode)');
+    this.controlPlaneSecret = cp;
+    this.dataPlaneSecret = dp;
+    const resource = this.newResource({
+      Mode: 'pki',
+      ControlPlaneSecretId: cp.secretArn,
+      DataPlaneSecretId: dp.secretArn,
+      CaSecretId: props.caSecret.secretArn,
+      ControlPlaneCommonName: this.serverName,
+      DataPlaneCommonName: dataPlaneName,
+    }, [cp, dp], [props.caSecret], validity, renewBefore, generation);
+    this.handler = resource.handler;
+    this.controlPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
+    this.dataPlaneVersion = resource.resource.getAttString('DataPlaneVersionId');
+  }
+
+  /** Gives a control plane container its cluster certificate, key (and CA), through ECS secrets. */
+  public bindToControlPlane(container: ecs.ContainerDefinition): void {
+    this.bind(container, this.controlPlaneSecret, this.controlPlaneVersion);
+  }
+
+  /** Gives a data plane container its cluster certificate, key (and CA, and the name to expect), through ECS secrets. */
+  public bindToDataPlane(container: ecs.ContainerDefinition): void {
+    this.bind(container, this.dataPlaneSecret, this.dataPlaneVersion);
+    if (this.mode === ClusterMtlsMode.PKI) container.addEnvironment('KONG_CLUSTER_SERVER_NAME', this.serverName);
+  }
+
+  private bind(container: ecs.ContainerDefinition, secret: secretsmanager.ISecret, versionId?: string): void {
+    const field = (name: string) => versionId
+      ? ecs.Secret.fromSecretsManagerVersion(secret, { versionId }, name)
+      : ecs.Secret.fromSecretsManager(secret, name);
+    container.addEnvironment('KONG_CLUSTER_MTLS', this.mode);
+    container.addSecret('KONG_CLUSTER_CERT', field('cert'));
+    container.addSecret('KONG_CLUSTER_CERT_KEY', field('key'));
+    if (this.mode === ClusterMtlsMode.PKI) container.addSecret('KONG_CLUSTER_CA_CERT', field('ca'));
+  }
+
+  private newSecret(id: string, description: string): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, id, {
+      description: `${description}, written by the ClusterCertificate custom resource`,
+      // A throwaway value until the custom resource writes the certificate.
+      generateSecretString: { passwordLength: 32, excludePunctuation: true },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by the ClusterCertificate custom resource on deployment (bump `generation`, or automatically within `renewBefore` of expiry); Secrets Manager rotation would change the certificate under running Kong nodes.',
+    });
+    return secret;
+  }
+
+  private newResource(properties: Record<string, string>, writes: secretsmanager.ISecret[], reads: secretsmanager.ISecret[],
+    validity: Duration, renewBefore: Duration, generation: number): { resource: CustomResource; handler: lambda.IFunction } {
+    const logGroup = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Writes the Kong cluster certificate into its secret',
+    });
+    logGroup.grantWrite(role);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      resources: writes.map((s) => s.secretArn),
+    }));
+    for (const secret of reads) secret.grantRead(role);
+
+    const handler = new lambda.Function(this, 'Handler', {
+      description: 'Generates the Kong cluster certificate and key into Secrets Manager',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'cluster-certificate')),
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      role,
+      logGroup,
+    });
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: handler.functionArn,
+      resourceType: 'Custom::KongClusterCertificate',
+      properties: {
+        ...properties,
+        ValidityDays: String(Math.round(validity.toDays({ integral: false }))),
+        RenewBeforeDays: String(Math.round(renewBefore.toDays({ integral: false }))),
+        Generation: String(generation),
+      },
+    });
+    // CDK makes the function depend on its role (and the role's policy) although it
+    // already references the role; cfn-lint (W3005) says so. Harmless, and not ours.
+    (handler.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    // The function must be allowed to write the secrets before it first runs.
+    resource.node.addDependency(role);
+    return { resource, handler };
+  }
+
+  /** Lets `grantee` read the certificates and keys (both secrets in PKI mode). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.controlPlaneSecret.grantRead(grantee);
+    return this.dataPlaneSecret === this.controlPlaneSecret ? grant : grant.combine(this.dataPlaneSecret.grantRead(grantee));
+  }
+}

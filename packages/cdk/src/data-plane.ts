@@ -1,0 +1,228 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ClusterCertificate } from './cluster-certificate';
+import type { ControlPlane } from './control-plane';
+import type { KongTaskOptions } from './kong-task-options';
+import { kongTask } from './private/kong-task';
+import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
+
+/** Properties of {@link DataPlane}. */
+export interface DataPlaneProps extends KongTaskOptions {
+  /** The ECS cluster the service runs in. */
+  readonly cluster: ecs.ICluster;
+
+  /** The control plane the data planes sync from (cluster port) and proxy `/kong-admin` to (admin API). */
+  readonly controlPlane: ControlPlane;
+
+  /** The cluster certificate (shared or PKI). */
+  readonly clusterCertificate: ClusterCertificate;
+
+  /** The load balancer listener whose default action forwards to the data planes. */
+  readonly listener: elbv2.IApplicationListener;
+
+  /**
+   * Fewest tasks (at least 1; 2 or more keeps serving through a task or AZ loss).
+   * @default 2
+   */
+  readonly minTasks?: number;
+
+  /**
+   * Most tasks.
+   * @default 10
+   */
+  readonly maxTasks?: number;
+
+  /**
+   * Average CPU utilisation that target tracking keeps the service at, in percent.
+   * @default 50
+   */
+  readonly cpuTargetPercent?: number;
+
+  /**
+   * Load balancer requests per task per minute that target tracking keeps the service at.
+   * @default 1000
+   */
+  readonly requestsPerTarget?: number;
+
+  /**
+   * CPU units of a data plane task.
+   * @default 512
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of a data plane task, in MiB.
+   * @default 1024
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Addresses Kong trusts to tell the client's address in `X-Forwarded-For`
+   * (Kong's `trusted_ips`): where the load balancer's nodes are.
+   * @default - the VPC's CIDR block
+   */
+  readonly trustedCidrs?: string[];
+
+  /**
+   * More Kong settings as environment variables (`KONG_…`), for example
+   * `KONG_PLUGINS`. Never put secrets here; the variables the construct
+   * manages (role, listeners, cluster, certificate) are refused.
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Where in the VPC the tasks run.
+   * @default - the private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
+ * Kong's data planes: an autoscaled Fargate service in private subnets, the
+ * only target of the load balancer. Each task syncs its configuration from the
+ * control plane over mTLS and is healthy only once it has one (`/status/ready`
+ * on the status listener), so a task without configuration never gets traffic.
+ */
+export class DataPlane extends Construct implements ec2.IConnectable {
+  /** The proxy port the load balancer forwards to. */
+  public static readonly PROXY_PORT = 8000;
+  /** The status listener, whose `/status/ready` is the health check. */
+  public static readonly STATUS_PORT = 8100;
+
+  /** The ECS service. */
+  public readonly service: ecs.FargateService;
+
+  /** The task definition. */
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+
+  /** The load balancer's target group. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+
+  /** The service's scalable task count (min/max and target tracking). */
+  public readonly scaling: ecs.ScalableTaskCount;
+
+  /** The container logs. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The data planes' security group. Allow them to your upstreams with `connections.allowTo(…)`. */
+  public readonly connections: ec2.Connections;
+
+  /** The proxy port (8000). */
+  public readonly proxyPort = DataPlane.PROXY_PORT;
+
+  /** The status port (8100). */
+  public readonly statusPort = DataPlane.STATUS_PORT;
+
+  constructor(scope: Construct, id: string, props: DataPlaneProps) {
+    super(scope, id);
+    const minTasks = props.minTasks ?? 2;
+    const maxTasks = props.maxTasks ?? 10;
+    checkInteger('minTasks', minTasks, 1, 1000);
+    checkInteger('maxTasks', maxTasks, 1, 1000);
+    checkOrder('minTasks', minTasks, 'maxTasks', maxTasks);
+    checkRange('cpuTargetPercent', props.cpuTargetPercent, 10, 90);
+    checkInteger('requestsPerTarget', props.requestsPerTarget, 1, 1_000_000);
+    const vpc = props.cluster.vpc;
+    const trusted = props.trustedCidrs ? checkCidrList('trustedCidrs', props.trustedCidrs) : undefined;
+    const trustedIps = trusted ? [...trusted.ipv4, ...trusted.ipv6].join(',') : vpc.vpcCidrBlock;
+
+    const { taskDefinition, container, logGroup } = kongTask(this, {
+      ...props,
+      cpu: props.cpu ?? 512,
+      memoryLimitMiB: props.memoryLimitMiB ?? 1024,
+      cpuProp: 'cpu',
+      memoryProp: 'memoryLimitMiB',
+      environmentProp: 'environment',
+      userEnvironment: props.environment,
+      environment: {
+        KONG_ROLE: 'data_plane',
+        KONG_DATABASE: 'off',
+        KONG_CLUSTER_CONTROL_PLANE: props.controlPlane.clusterEndpoint,
+        // TLS ends at the load balancer; the admin API stays on the control plane.
+        KONG_PROXY_LISTEN: `0.0.0.0:${this.proxyPort}`,
+        KONG_ADMIN_LISTEN: 'off',
+        KONG_STATUS_LISTEN: `0.0.0.0:${this.statusPort}`,
+        // Behind the load balancer, take the client's address from X-Forwarded-For,
+        // trusting only the load balancer's hops (ip-restriction then sees the client).
+        KONG_TRUSTED_IPS: trustedIps,
+        KONG_REAL_IP_HEADER: 'X-Forwarded-For',
+        KONG_REAL_IP_RECURSIVE: 'on',
+      },
+      portMappings: [
+        { name: 'proxy', containerPort: this.proxyPort },
+        { name: 'status', containerPort: this.statusPort },
+      ],
+    });
+    props.clusterCertificate.bindToDataPlane(container);
+    this.taskDefinition = taskDefinition;
+    this.logGroup = logGroup;
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'Kong data plane: proxy and status ports from the load balancer only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: image registry, Secrets Manager, CloudWatch Logs, HTTPS upstreams');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: props.cluster,
+      taskDefinition,
+      securityGroups: [securityGroup],
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      assignPublicIp: false,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      // A new task needs the control plane to get its configuration.
+      healthCheckGracePeriod: Duration.seconds(120),
+    });
+    // Application Auto Scaling owns the count: a deployment must not reset it.
+    const cfnService = this.service.node.defaultChild as ecs.CfnService;
+    cfnService.addPropertyDeletionOverride('DesiredCount');
+    // CDK's ECS-ELB integration adds a DependsOn on the target group that the
+    // service already references; cfn-lint (W3005) says so. Harmless, and not ours.
+    cfnService.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    this.connections = this.service.connections;
+
+    this.targetGroup = props.listener.addTargets('DataPlane', {
+      port: this.proxyPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort: this.proxyPort })],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: '/status/ready',
+        port: String(this.statusPort),
+        protocol: elbv2.Protocol.HTTP,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    // CDK opens the traffic port only; the health check uses the status port.
+    this.connections.allowFrom(props.listener, ec2.Port.tcp(this.statusPort), 'Health check (/status/ready) from the load balancer');
+
+    props.controlPlane.allowDataPlaneFrom(this);
+
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
+    this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 50 });
+    this.scaling.scaleOnRequestCount('Requests', { requestsPerTarget: props.requestsPerTarget ?? 1000, targetGroup: this.targetGroup });
+  }
+
+  /** Healthy data plane tasks behind the load balancer. */
+  public metricHealthyHosts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.healthyHostCount({ statistic: 'Minimum', ...props });
+  }
+
+  /** 5xx responses from the data planes (Kong or its upstreams). */
+  public metricHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', ...props });
+  }
+}

@@ -1,0 +1,500 @@
+import { CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import { ClusterCertificate, ClusterMtlsMode } from './cluster-certificate';
+import { ControlPlane } from './control-plane';
+import { DataPlane } from './data-plane';
+import { GatewayFirewall } from './gateway-firewall';
+import { GatewayNetwork } from './gateway-network';
+import { KongDatabase } from './kong-database';
+import type { KongTaskOptions } from './kong-task-options';
+import { SharedLoadBalancer } from './shared-load-balancer';
+import { checkCidrList } from './private/validation';
+
+/** Properties of {@link KongHybridGateway}. Every family is flat and prefixed; only the domain and its zone are required. */
+export interface KongHybridGatewayProps extends KongTaskOptions {
+  // ---------------------------------------------------------------- domain and load balancer
+
+  /** The one domain for API clients and admins, for example `kong-gw.example.com`. */
+  readonly domainName: string;
+
+  /** The Route 53 hosted zone `domainName` is in: it gets the alias record and, unless `certificate` is given, the certificate's validation records. */
+  readonly hostedZone: route53.IHostedZone;
+
+  /**
+   * The certificate for `domainName`.
+   * @default - a new ACM certificate, DNS-validated in `hostedZone`
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The HTTPS listener's TLS policy (TLS 1.2 or later only).
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Where the load balancer's access logs go (an SSE-S3 encrypted bucket).
+   * @default - a new bucket: encrypted, TLS only, public access blocked, logs expire after `accessLogExpiration`
+   */
+  readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * How long the new access log bucket keeps logs.
+   * @default Duration.days(90)
+   */
+  readonly accessLogExpiration?: Duration;
+
+  // ---------------------------------------------------------------- network
+
+  /**
+   * The VPC to deploy into (public subnets for the load balancer, private subnets with egress for the rest).
+   * @default - a new VPC (see `vpcCidr`, `maxAzs`, `natGateways`)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The new VPC's CIDR block.
+   * @default '10.0.0.0/16'
+   */
+  readonly vpcCidr?: string;
+
+  /**
+   * How many Availability Zones the new VPC spans.
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * NAT gateways of the new VPC: 1 keeps the idle cost low, one per AZ survives an AZ outage.
+   * @default 1
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Whether the new VPC records flow logs to CloudWatch Logs.
+   * @default true
+   */
+  readonly vpcFlowLogs?: boolean;
+
+  // ---------------------------------------------------------------- ECS
+
+  /**
+   * The ECS cluster to run in (it must be in `vpc`).
+   * @default - a new cluster with Container Insights
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * The private DNS namespace the control plane registers in (it must be in `vpc`).
+   * @default - a new namespace called `namespaceName`
+   */
+  readonly namespace?: servicediscovery.IPrivateDnsNamespace;
+
+  /**
+   * The name of the new private DNS namespace: the control plane is `kong-cp.<namespaceName>`.
+   * @default 'kong.internal'
+   */
+  readonly namespaceName?: string;
+
+  // ---------------------------------------------------------------- data plane
+
+  /**
+   * Fewest data plane tasks (1 or more).
+   * @default 2
+   */
+  readonly dataPlaneMinTasks?: number;
+
+  /**
+   * Most data plane tasks.
+   * @default 10
+   */
+  readonly dataPlaneMaxTasks?: number;
+
+  /**
+   * Average CPU utilisation the data plane's target tracking aims at, in percent.
+   * @default 50
+   */
+  readonly dataPlaneCpuTargetPercent?: number;
+
+  /**
+   * Load balancer requests per data plane task per minute that target tracking aims at.
+   * @default 1000
+   */
+  readonly dataPlaneRequestsPerTarget?: number;
+
+  /**
+   * CPU units of a data plane task.
+   * @default 512
+   */
+  readonly dataPlaneCpu?: number;
+
+  /**
+   * Memory of a data plane task, in MiB.
+   * @default 1024
+   */
+  readonly dataPlaneMemoryMiB?: number;
+
+  /**
+   * More Kong settings for the data planes (`KONG_…` variables; never secrets).
+   * @default - none
+   */
+  readonly dataPlaneEnvironment?: { [key: string]: string };
+
+  // ---------------------------------------------------------------- control plane
+
+  /**
+   * CPU units of the control plane task.
+   * @default 512
+   */
+  readonly controlPlaneCpu?: number;
+
+  /**
+   * Memory of the control plane task, in MiB.
+   * @default 1024
+   */
+  readonly controlPlaneMemoryMiB?: number;
+
+  /**
+   * More Kong settings for the control plane (`KONG_…` variables; never secrets).
+   * @default - none
+   */
+  readonly controlPlaneEnvironment?: { [key: string]: string };
+
+  // ---------------------------------------------------------------- database
+
+  /**
+   * The database's lowest capacity in ACU; 0 lets it pause.
+   * @default 0
+   */
+  readonly databaseMinCapacity?: number;
+
+  /**
+   * The database's highest capacity in ACU (1..256).
+   * @default 2
+   */
+  readonly databaseMaxCapacity?: number;
+
+  /**
+   * How long the database waits without connections before pausing (300..86400 s).
+   * @default Duration.minutes(5)
+   */
+  readonly databaseAutoPause?: Duration;
+
+  /**
+   * The Aurora PostgreSQL version (one that pauses at 0 ACU when `databaseMinCapacity` is 0).
+   * @default rds.AuroraPostgresEngineVersion.VER_16_8
+   */
+  readonly databaseEngineVersion?: rds.AuroraPostgresEngineVersion;
+
+  /**
+   * What happens to the database when it leaves the stack.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly databaseRemovalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether the database refuses to be deleted.
+   * @default - true, unless `databaseRemovalPolicy` is `RemovalPolicy.DESTROY`
+   */
+  readonly databaseDeletionProtection?: boolean;
+
+  /**
+   * How long automated database backups are kept.
+   * @default Duration.days(7)
+   */
+  readonly databaseBackupRetention?: Duration;
+
+  // ---------------------------------------------------------------- cluster certificate
+
+  /**
+   * How control plane and data planes authenticate each other on 8005.
+   * @default ClusterMtlsMode.SHARED
+   */
+  readonly clusterMtls?: ClusterMtlsMode;
+
+  /**
+   * Shared mode: bring the cluster certificate as a secret with JSON `{"cert", "key"}` (PEM).
+   * @default - generated at deploy time into a new secret
+   */
+  readonly clusterCertificateSecret?: secretsmanager.ISecret;
+
+  /**
+   * PKI mode (required there): the CA that issues both sides' certificates, as a secret with JSON `{"cert", "key"}` (PEM).
+   * @default - none
+   */
+  readonly clusterCaSecret?: secretsmanager.ISecret;
+
+  /**
+   * How long a generated cluster certificate is valid.
+   * @default Duration.days(1095)
+   */
+  readonly clusterCertificateValidity?: Duration;
+
+  /**
+   * Bump to issue a new cluster certificate on the next deployment (rotation).
+   * @default 1
+   */
+  readonly clusterCertificateGeneration?: number;
+
+  // ---------------------------------------------------------------- firewall
+
+  /**
+   * Whether a WAF web ACL protects the load balancer.
+   * @default true
+   */
+  readonly firewall?: boolean;
+
+  /**
+   * The only addresses (IPv4 or IPv6 CIDR blocks) that may reach `/kong-admin`
+   * at the edge; Kong's ip-restriction checks them again.
+   * @default - none: `/kong-admin` is blocked at the edge
+   */
+  readonly adminAllowedCidrs?: string[];
+
+  /**
+   * AWS managed rule groups of the web ACL.
+   * @default - IP reputation, common rule set, known bad inputs
+   */
+  readonly firewallManagedRuleGroups?: string[];
+
+  /**
+   * Requests one client address may send in 5 minutes before the web ACL blocks it.
+   * @default 2000
+   */
+  readonly firewallRateLimit?: number;
+
+  /**
+   * Whether the web ACL logs requests to CloudWatch Logs (secrets in headers redacted).
+   * @default false
+   */
+  readonly firewallLogging?: boolean;
+}
+
+/**
+ * Kong Gateway in hybrid mode on AWS, as the seed architecture draws it: one
+ * domain on a shared Application Load Balancer (HTTPS, WAF) in front of an
+ * autoscaled Kong data plane on Fargate; a private Kong control plane on
+ * Fargate, found through Cloud Map as `kong-cp.<namespace>`; Aurora
+ * Serverless v2 PostgreSQL that pauses at 0 ACU; a cluster certificate
+ * generated at deploy time; security groups chained ALB → data plane →
+ * control plane → database.
+ *
+ * The admin API is reached at `https://<domain>/kong-admin` through the data
+ * plane, from `adminAllowedCidrs` only.
+ */
+export class KongHybridGateway extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The ECS cluster. */
+  public readonly cluster: ecs.ICluster;
+
+  /** The private DNS namespace (`kong-cp.<namespace>` is the control plane). */
+  public readonly namespace: servicediscovery.IPrivateDnsNamespace;
+
+  /** The shared load balancer construct (listeners, certificate, alias record, access logs). */
+  public readonly sharedLoadBalancer: SharedLoadBalancer;
+
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+
+  /** The data plane (`.service`, `.targetGroup`, `.scaling`, `.connections`). */
+  public readonly dataPlane: DataPlane;
+
+  /** The control plane (`.service`, `.connections`, `.adminApiUrl`, `.allowAdminApiFrom()`). */
+  public readonly controlPlane: ControlPlane;
+
+  /** The database (`.cluster`, `.secret`). */
+  public readonly database: KongDatabase;
+
+  /** The cluster certificate (`.controlPlaneSecret`, `.dataPlaneSecret`). */
+  public readonly clusterCertificate: ClusterCertificate;
+
+  /** The WAF web ACL, unless `firewall` is false. */
+  public readonly firewall?: GatewayFirewall;
+
+  /** The network, when the construct created the VPC. */
+  public readonly network?: GatewayNetwork;
+
+  /** The addresses allowed to the admin path. */
+  public readonly adminAllowedCidrs: string[];
+
+  /** `https://<domainName>`. */
+  public readonly endpoint: string;
+
+  /** `https://<domainName>/kong-admin`: the proxied admin API (and Kong Manager's `VUE_APP_KONG_ADMIN_API`). */
+  public readonly adminUrl: string;
+
+  constructor(scope: Construct, id: string, props: KongHybridGatewayProps) {
+    super(scope, id);
+    this.adminAllowedCidrs = [...(props.adminAllowedCidrs ?? [])];
+    checkCidrList('adminAllowedCidrs', this.adminAllowedCidrs);
+    if (props.vpc) {
+      for (const prop of ['vpcCidr', 'maxAzs', 'natGateways', 'vpcFlowLogs'] as const) {
+        if (props[prop] !== undefined) throw new Error(`${prop} applies only to a new VPC, but vpc was given too (got ${prop} ${JSON.stringify(props[prop])})`);
+      }
+    }
+    if (props.cluster && props.vpc && !Token.isUnresolved(props.cluster.vpc.vpcId) && !Token.isUnresolved(props.vpc.vpcId) && props.cluster.vpc.vpcId !== props.vpc.vpcId) {
+      throw new Error(`cluster must be in vpc (${props.vpc.vpcId}), got a cluster in ${props.cluster.vpc.vpcId}`);
+    }
+    if (props.namespace && props.namespaceName !== undefined) {
+      throw new Error(`namespaceName applies only to a new namespace, but namespace was given too (got namespaceName ${JSON.stringify(props.namespaceName)})`);
+    }
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else if (props.cluster) {
+      this.vpc = props.cluster.vpc;
+    } else {
+      this.network = new GatewayNetwork(this, 'Network', {
+        cidr: props.vpcCidr,
+        maxAzs: props.maxAzs,
+        natGateways: props.natGateways,
+        flowLogs: props.vpcFlowLogs,
+        flowLogRetention: props.logRetention,
+      });
+      this.vpc = this.network.vpc;
+    }
+
+    this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.namespace = props.namespace ?? new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
+      vpc: this.vpc,
+      name: props.namespaceName ?? 'kong.internal',
+      description: 'Kong hybrid gateway: the control plane is kong-cp.<namespace>',
+    });
+
+    this.database = new KongDatabase(this, 'Database', {
+      vpc: this.vpc,
+      minCapacity: props.databaseMinCapacity,
+      maxCapacity: props.databaseMaxCapacity,
+      autoPause: props.databaseAutoPause,
+      engineVersion: props.databaseEngineVersion,
+      removalPolicy: props.databaseRemovalPolicy,
+      deletionProtection: props.databaseDeletionProtection,
+      backupRetention: props.databaseBackupRetention,
+    });
+
+    this.clusterCertificate = new ClusterCertificate(this, 'ClusterCertificate', {
+      mode: props.clusterMtls,
+      secret: props.clusterCertificateSecret,
+      caSecret: props.clusterCaSecret,
+      controlPlaneName: `${ControlPlane.SERVICE_NAME}.${this.namespace.namespaceName}`,
+      dataPlaneName: `kong-dp.${this.namespace.namespaceName}`,
+      validity: props.clusterCertificateValidity,
+      generation: props.clusterCertificateGeneration,
+    });
+
+    this.sharedLoadBalancer = new SharedLoadBalancer(this, 'LoadBalancer', {
+      vpc: this.vpc,
+      domainName: props.domainName,
+      hostedZone: props.hostedZone,
+      certificate: props.certificate,
+      sslPolicy: props.sslPolicy,
+      accessLogBucket: props.accessLogBucket,
+      accessLogExpiration: props.accessLogExpiration,
+    });
+    this.loadBalancer = this.sharedLoadBalancer.loadBalancer;
+
+    const taskOptions: KongTaskOptions = {
+      kongImage: props.kongImage,
+      cpuArchitecture: props.cpuArchitecture,
+      logRetention: props.logRetention,
+    };
+
+    this.controlPlane = new ControlPlane(this, 'ControlPlane', {
+      ...taskOptions,
+      cluster: this.cluster,
+      namespace: this.namespace,
+      databaseCluster: this.database.cluster,
+      databaseSecret: this.database.secret,
+      databaseName: this.database.databaseName,
+      databasePort: this.database.port,
+      clusterCertificate: this.clusterCertificate,
+      cpu: props.controlPlaneCpu,
+      memoryLimitMiB: props.controlPlaneMemoryMiB,
+      environment: props.controlPlaneEnvironment,
+    });
+
+    this.dataPlane = new DataPlane(this, 'DataPlane', {
+      ...taskOptions,
+      cluster: this.cluster,
+      controlPlane: this.controlPlane,
+      clusterCertificate: this.clusterCertificate,
+      listener: this.sharedLoadBalancer.httpsListener,
+      minTasks: props.dataPlaneMinTasks,
+      maxTasks: props.dataPlaneMaxTasks,
+      cpuTargetPercent: props.dataPlaneCpuTargetPercent,
+      requestsPerTarget: props.dataPlaneRequestsPerTarget,
+      cpu: props.dataPlaneCpu,
+      memoryLimitMiB: props.dataPlaneMemoryMiB,
+      environment: props.dataPlaneEnvironment,
+    });
+
+    if (props.firewall ?? true) {
+      this.firewall = new GatewayFirewall(this, 'Firewall', {
+        loadBalancer: this.loadBalancer,
+        adminAllowedCidrs: this.adminAllowedCidrs,
+        managedRuleGroups: props.firewallManagedRuleGroups,
+        rateLimit: props.firewallRateLimit,
+        logging: props.firewallLogging,
+        logRetention: props.logRetention,
+      });
+    } else {
+      for (const prop of ['firewallManagedRuleGroups', 'firewallRateLimit', 'firewallLogging'] as const) {
+        if (props[prop] !== undefined) throw new Error(`${prop} needs the firewall, but firewall is false (got ${prop} ${JSON.stringify(props[prop])})`);
+      }
+    }
+
+    this.endpoint = this.sharedLoadBalancer.url;
+    this.adminUrl = `${this.endpoint}/kong-admin`;
+    new CfnOutput(this, 'Endpoint', { value: this.endpoint, description: 'Kong proxy endpoint' });
+    new CfnOutput(this, 'AdminUrl', { value: this.adminUrl, description: 'Kong admin API, proxied by the data plane (key-auth, ip-restriction)' });
+  }
+
+  /**
+   * Lets `peer` (one of our own functions: the idle scaler, the admin bootstrap)
+   * reach the control plane's admin API (8001), and nothing else.
+   */
+  public allowAdminApiFrom(peer: ec2.IConnectable): void {
+    this.controlPlane.allowAdminApiFrom(peer);
+  }
+
+  /** Healthy data plane tasks behind the load balancer. */
+  public metricDataPlaneHealthyHosts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.dataPlane.metricHealthyHosts(props);
+  }
+
+  /** 5xx responses from the data planes. */
+  public metricDataPlaneHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.dataPlane.metricHttp5xx(props);
+  }
+
+  /** 5xx responses from the load balancer itself (503 while no data plane is healthy). */
+  public metricLoadBalancerHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.sharedLoadBalancer.metricHttp5xx(props);
+  }
+
+  /** Running control plane tasks; 0 while it sleeps. */
+  public metricControlPlaneRunningTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.controlPlane.metricRunningTasks(props);
+  }
+
+  /** Database capacity in ACU; 0 while paused. */
+  public metricDatabaseCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.database.metricCapacity(props);
+  }
+}

@@ -1,0 +1,62 @@
+import { Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { KongTaskOptions } from '../kong-task-options';
+import { DEFAULT_KONG_IMAGE, kongContainerImage } from './kong-image';
+import { checkFargateSize } from './validation';
+
+/** Variables the constructs own: users may not set them through `environment`. */
+export const MANAGED_VARIABLES = [
+  'KONG_ROLE', 'KONG_DATABASE', 'KONG_CLUSTER_CONTROL_PLANE', 'KONG_CLUSTER_SERVER_NAME', 'KONG_CLUSTER_MTLS',
+  'KONG_CLUSTER_CERT', 'KONG_CLUSTER_CERT_KEY', 'KONG_CLUSTER_CA_CERT', 'KONG_CLUSTER_LISTEN',
+  'KONG_PG_HOST', 'KONG_PG_PORT', 'KONG_PG_USER', 'KONG_PG_PASSWORD', 'KONG_PG_DATABASE', 'KONG_PG_SSL',
+  'KONG_PROXY_LISTEN', 'KONG_ADMIN_LISTEN', 'KONG_STATUS_LISTEN', 'KONG_TRUSTED_IPS', 'KONG_REAL_IP_HEADER', 'KONG_REAL_IP_RECURSIVE',
+];
+
+export interface KongTaskSpec extends KongTaskOptions {
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly cpuProp: string;
+  readonly memoryProp: string;
+  readonly environmentProp: string;
+  readonly environment: Record<string, string>;
+  readonly userEnvironment?: Record<string, string>;
+  readonly portMappings: ecs.PortMapping[];
+  readonly command?: string[];
+  readonly healthCheck?: ecs.HealthCheck;
+}
+
+/** A Fargate task definition with one Kong container, its logs, and its image checked. */
+export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition: ecs.FargateTaskDefinition; container: ecs.ContainerDefinition; logGroup: logs.LogGroup } {
+  checkFargateSize(spec.cpuProp, spec.cpu, spec.memoryProp, spec.memoryLimitMiB);
+  for (const key of Object.keys(spec.userEnvironment ?? {})) {
+    if (MANAGED_VARIABLES.includes(key.toUpperCase())) {
+      throw new Error(`${spec.environmentProp} must not set ${key}: the construct manages it, got ${JSON.stringify(key)}`);
+    }
+  }
+
+  const taskDefinition = new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
+    cpu: spec.cpu,
+    memoryLimitMiB: spec.memoryLimitMiB,
+    runtimePlatform: {
+      cpuArchitecture: spec.cpuArchitecture ?? ecs.CpuArchitecture.ARM64,
+      operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+    },
+  });
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const container = taskDefinition.addContainer('kong', {
+    image: kongContainerImage(scope, 'kongImage', spec.kongImage ?? DEFAULT_KONG_IMAGE),
+    essential: true,
+    environment: { ...spec.userEnvironment, ...spec.environment },
+    portMappings: spec.portMappings,
+    command: spec.command,
+    healthCheck: spec.healthCheck,
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'kong' }),
+  });
+  Validations.of(taskDefinition).acknowledge({
+    id: 'AwsSolutions-ECS2',
+    reason: 'The environment holds only non-secret Kong settings (roles, listeners, host names); certificates, keys and database credentials arrive as ECS secrets from Secrets Manager.',
+  });
+  return { taskDefinition, container, logGroup };
+}

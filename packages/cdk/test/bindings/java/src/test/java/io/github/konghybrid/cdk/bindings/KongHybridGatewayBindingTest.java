@@ -1,0 +1,81 @@
+package io.github.konghybrid.cdk.bindings;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.github.konghybrid.cdk.ClusterMtlsMode;
+import io.github.konghybrid.cdk.KongHybridGateway;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.route53.HostedZone;
+import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+
+/** KongHybridGateway used from Java, through the jar jsii-pacmak built, with non-default props. */
+class KongHybridGatewayBindingTest {
+
+  private static final App APP = new App();
+  private static final Stack STACK = new Stack(APP, "JavaBinding", StackProps.builder()
+      .env(Environment.builder().region("eu-central-1").build())
+      .build());
+  private static final KongHybridGateway GATEWAY = KongHybridGateway.Builder.create(STACK, "Kong")
+      .domainName("gw.example.io")
+      .hostedZone(HostedZone.fromHostedZoneAttributes(STACK, "Zone", HostedZoneAttributes.builder()
+          .hostedZoneId("Z0123456789JAVA").zoneName("example.io").build()))
+      .kongImage("kong:3.9.1")
+      .dataPlaneMinTasks(4)
+      .dataPlaneMaxTasks(8)
+      .databaseRemovalPolicy(RemovalPolicy.DESTROY)
+      .databaseAutoPause(Duration.minutes(15))
+      .clusterMtls(ClusterMtlsMode.PKI)
+      .clusterCaSecret(Secret.fromSecretCompleteArn(STACK, "Ca",
+          "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kong/ca-AbCdEf"))
+      .adminAllowedCidrs(List.of("192.0.2.0/24"))
+      .firewallRateLimit(500)
+      .build();
+  private static final Template TEMPLATE = Template.fromStack(STACK);
+
+  @Test
+  void dataPlaneFollowsTheProps() {
+    TEMPLATE.hasResourceProperties("AWS::ApplicationAutoScaling::ScalableTarget",
+        Map.of("MinCapacity", 4, "MaxCapacity", 8));
+    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+        "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX")));
+  }
+
+  @Test
+  void pkiModeIssuesBothCertificatesFromTheCa() {
+    TEMPLATE.hasResourceProperties("Custom::KongClusterCertificate", Map.of(
+        "Mode", "pki",
+        "CaSecretId", "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kong/ca-AbCdEf",
+        "ControlPlaneCommonName", "kong-cp.kong.internal"));
+    assertNotEquals(
+        STACK.resolve(GATEWAY.getClusterCertificate().getControlPlaneSecret().getSecretArn()),
+        STACK.resolve(GATEWAY.getClusterCertificate().getDataPlaneSecret().getSecretArn()));
+  }
+
+  @Test
+  void databaseIsDeletableAndPausesAfterFifteenMinutes() {
+    TEMPLATE.hasResourceProperties("AWS::RDS::DBCluster", Map.of(
+        "DeletionProtection", false,
+        "ServerlessV2ScalingConfiguration", Map.of("MinCapacity", 0, "MaxCapacity", 2, "SecondsUntilAutoPause", 900)));
+  }
+
+  @Test
+  void firewallRateLimitAndAdminCidrsFollowTheProps() {
+    TEMPLATE.hasResourceProperties("AWS::WAFv2::WebACL", Map.of("Rules", Match.arrayWith(List.of(
+        Match.objectLike(Map.of("Statement", Map.of("RateBasedStatement", Match.objectLike(Map.of("Limit", 500)))))))));
+    TEMPLATE.hasResourceProperties("AWS::WAFv2::IPSet", Map.of("IPAddressVersion", "IPV4", "Addresses", List.of("192.0.2.0/24")));
+    assertEquals("https://gw.example.io/kong-admin", GATEWAY.getAdminUrl());
+    assertEquals(8001, GATEWAY.getControlPlane().getAdminApiPort().intValue());
+  }
+}

@@ -1,0 +1,79 @@
+"""KongHybridGateway used from Python, through the wheel jsii-pacmak built, with non-default props."""
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_route53 as route53
+from aws_cdk.assertions import Match, Template
+
+from kong_hybrid_cdk import ControlPlane, KongHybridGateway
+
+
+def synth():
+    app = cdk.App()
+    stack = cdk.Stack(app, "PythonBinding", env=cdk.Environment(region="eu-west-1"))
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789PYTHON", zone_name="example.net"
+    )
+    gateway = KongHybridGateway(
+        stack,
+        "Kong",
+        domain_name="api.example.net",
+        hosted_zone=zone,
+        cpu_architecture=ecs.CpuArchitecture.X86_64,
+        nat_gateways=2,
+        data_plane_min_tasks=3,
+        data_plane_max_tasks=6,
+        admin_allowed_cidrs=["198.51.100.0/24"],
+        database_max_capacity=4,
+        database_auto_pause=cdk.Duration.minutes(10),
+        cluster_certificate_generation=2,
+    )
+    lambda_sg = ec2.SecurityGroup(stack, "OurLambda", vpc=gateway.vpc, allow_all_outbound=False)
+    gateway.allow_admin_api_from(lambda_sg)
+    return gateway, Template.from_stack(stack)
+
+
+GATEWAY, TEMPLATE = synth()
+
+
+def test_data_plane_follows_the_props():
+    TEMPLATE.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 3, "MaxCapacity": 6}
+    )
+    TEMPLATE.has_resource_properties(
+        "AWS::ECS::TaskDefinition", {"RuntimePlatform": {"CpuArchitecture": "X86_64", "OperatingSystemFamily": "LINUX"}}
+    )
+    TEMPLATE.resource_count_is("AWS::EC2::NatGateway", 2)
+
+
+def test_database_and_certificate_follow_the_props():
+    TEMPLATE.has_resource_properties(
+        "AWS::RDS::DBCluster",
+        {"ServerlessV2ScalingConfiguration": {"MinCapacity": 0, "MaxCapacity": 4, "SecondsUntilAutoPause": 600}},
+    )
+    TEMPLATE.has_resource_properties("Custom::KongClusterCertificate", {"Mode": "shared", "Generation": "2"})
+
+
+def test_admin_path_is_open_to_the_admin_cidrs_only():
+    TEMPLATE.has_resource_properties(
+        "AWS::WAFv2::IPSet", {"IPAddressVersion": "IPV4", "Addresses": ["198.51.100.0/24"]}
+    )
+    assert GATEWAY.admin_url == "https://api.example.net/kong-admin"
+    assert GATEWAY.admin_allowed_cidrs == ["198.51.100.0/24"]
+
+
+def test_our_lambda_reaches_the_admin_api_only():
+    TEMPLATE.has_resource_properties(
+        "AWS::EC2::SecurityGroupIngress",
+        {"FromPort": 8001, "ToPort": 8001, "SourceSecurityGroupId": {"Fn::GetAtt": [Match.string_like_regexp("OurLambda"), "GroupId"]}},
+    )
+    assert GATEWAY.control_plane.admin_api_port == ControlPlane.ADMIN_API_PORT == 8001
+    assert GATEWAY.control_plane.cluster_port == 8005
+    assert GATEWAY.control_plane.admin_api_url == "http://kong-cp.kong.internal:8001"
+
+
+def test_control_plane_desired_count_is_left_to_the_idle_scaler():
+    services = TEMPLATE.find_resources("AWS::ECS::Service")
+    assert len(services) == 2
+    for service in services.values():
+        assert "DesiredCount" not in service["Properties"]

@@ -1,0 +1,481 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Stack } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { ClusterMtlsMode, ControlPlane } from '../src';
+import { bringEverythingStack, gatewayStack } from './support/stacks';
+
+// GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
+const def = gatewayStack();
+const template = Template.fromStack(def.stack);
+const bring = bringEverythingStack();
+const brought = Template.fromStack(bring.stack);
+
+const containerOf = (t: Template, role: string) => {
+  const defs = t.findResources('AWS::ECS::TaskDefinition');
+  const match = Object.values(defs).map((d: any) => d.Properties).find((p: any) =>
+    p.ContainerDefinitions[0].Environment.some((e: any) => e.Name === 'KONG_ROLE' && e.Value === role));
+  return { task: match, container: match.ContainerDefinitions[0], env: Object.fromEntries(match.ContainerDefinitions[0].Environment.map((e: any) => [e.Name, e.Value])) };
+};
+const idOf = (c: any) => Stack.of(c).getLogicalId(c.node.defaultChild);
+
+describe('1. network', () => {
+  test('GIVEN no VPC WHEN synthesized THEN a 10.0.0.0/16 VPC with public and private subnets in 2 AZs and one NAT gateway', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 2);
+    template.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false }, 2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  test('GIVEN natGateways 2 WHEN synthesized THEN one NAT gateway per AZ', () => {
+    const t = Template.fromStack(gatewayStack({ natGateways: 2 }, 'TwoNat').stack);
+    t.resourceCountIs('AWS::EC2::NatGateway', 2);
+  });
+
+  test('GIVEN a VPC of the user WHEN synthesized THEN no VPC, subnet or NAT gateway is created and tasks use its private subnets', () => {
+    brought.resourceCountIs('AWS::EC2::VPC', 0);
+    brought.resourceCountIs('AWS::EC2::Subnet', 0);
+    brought.resourceCountIs('AWS::EC2::NatGateway', 0);
+    brought.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'], AssignPublicIp: 'DISABLED' } },
+    });
+  });
+});
+
+describe('2. shared load balancer', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN an internet-facing ALB in the public subnets that drops invalid headers and logs to S3', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      Type: 'application',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.prefix', Value: 'kong-alb' },
+      ]),
+    });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN HTTPS 443 with a TLS 1.2+ policy forwards to the data plane target group only', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443,
+      Protocol: 'HTTPS',
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      Certificates: [{ CertificateArn: { Ref: Match.stringLikeRegexp('Certificate') } }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: idOf(def.gateway.dataPlane.targetGroup) } }],
+    });
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN HTTP 80 only redirects to HTTPS', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+  });
+
+  test('GIVEN no certificate WHEN synthesized THEN an ACM certificate for the domain, DNS-validated in the hosted zone', () => {
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'kong-gw.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'kong-gw.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+    });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN an alias A record for the domain points at the ALB', () => {
+    template.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'kong-gw.example.com.',
+      Type: 'A',
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      AliasTarget: { DNSName: Match.anyValue(), HostedZoneId: { 'Fn::GetAtt': [idOf(def.gateway.loadBalancer), 'CanonicalHostedZoneID'] } },
+    });
+  });
+
+  test('GIVEN no bucket WHEN synthesized THEN the access log bucket is encrypted, TLS-only, private and expires logs', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('GIVEN a certificate and a bucket of the user WHEN synthesized THEN neither is created and both are used', () => {
+    brought.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    brought.resourceCountIs('AWS::S3::Bucket', 0);
+    brought.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 443, Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555' }],
+    });
+    brought.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.bucket', Value: 'my-alb-logs' }]),
+    });
+    brought.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.org.' });
+  });
+});
+
+describe('3. data plane', () => {
+  const dp = containerOf(template, 'data_plane');
+
+  test('GIVEN the default gateway WHEN synthesized THEN the DP runs the pinned kong:3.9.x image on ARM64', () => {
+    expect(dp.container.Image).toMatch(/^kong:3\.9\.\d+$/);
+    expect(dp.task.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the DP is a DB-less data plane of the CP found through Cloud Map on 8005', () => {
+    expect(dp.env).toMatchObject({
+      KONG_ROLE: 'data_plane',
+      KONG_DATABASE: 'off',
+      KONG_CLUSTER_CONTROL_PLANE: 'kong-cp.kong.internal:8005',
+      KONG_CLUSTER_MTLS: 'shared',
+      KONG_PROXY_LISTEN: '0.0.0.0:8000',
+      KONG_STATUS_LISTEN: '0.0.0.0:8100',
+      KONG_ADMIN_LISTEN: 'off',
+    });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN ip-restriction sees the client: X-Forwarded-For, recursive, trusting only the VPC', () => {
+    expect(dp.env).toMatchObject({ KONG_REAL_IP_HEADER: 'X-Forwarded-For', KONG_REAL_IP_RECURSIVE: 'on' });
+    expect(dp.env.KONG_TRUSTED_IPS).toEqual({ 'Fn::GetAtt': [idOf(def.gateway.network!.vpc), 'CidrBlock'] });
+    expect(containerOf(brought, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.20.0.0/16');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the target group health check is /status/ready on the status port', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: 8000,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/status/ready',
+      HealthCheckPort: '8100',
+      Matcher: { HttpCode: '200' },
+    });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the DP service runs in private subnets without public IP and its count is left to autoscaling', () => {
+    const svc = template.toJSON().Resources[idOf(def.gateway.dataPlane.service)].Properties;
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    expect(svc.LaunchType).toBe('FARGATE');
+    expect(svc).not.toHaveProperty('DesiredCount');
+    expect(svc.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN autoscaling keeps 2..10 tasks and tracks CPU and ALB requests per target', () => {
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 50 },
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' }, TargetValue: 1000 },
+    });
+  });
+
+  test('GIVEN x86 and another image WHEN synthesized THEN the task runs that image on X86_64', () => {
+    const b = containerOf(brought, 'data_plane');
+    expect(b.container.Image).toBe('kong/kong-gateway:3.10.0.2');
+    expect(b.task.RuntimePlatform.CpuArchitecture).toBe('X86_64');
+    brought.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 12 });
+  });
+
+  test('GIVEN an ECR image WHEN synthesized THEN the execution role may pull from that repository', () => {
+    const t = Template.fromStack(gatewayStack({ kongImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/platform/kong:3.9.1' }, 'Ecr').stack);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: Match.arrayWith(['ecr:BatchGetImage']),
+        Resource: 'arn:aws:ecr:us-east-1:123456789012:repository/platform/kong',
+      })]) },
+    });
+  });
+});
+
+describe('4. control plane', () => {
+  const cp = containerOf(template, 'control_plane');
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP is registered in a private namespace as kong-cp with short-lived A records', () => {
+    template.hasResourceProperties('AWS::ServiceDiscovery::PrivateDnsNamespace', { Name: 'kong.internal' });
+    template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
+      Name: 'kong-cp',
+      DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] },
+    });
+    expect(def.gateway.controlPlane.adminApiUrl).toBe('http://kong-cp.kong.internal:8001');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP listens on 8001 (admin) and 8005 (cluster) and proxies nothing', () => {
+    expect(cp.env).toMatchObject({
+      KONG_ROLE: 'control_plane',
+      KONG_ADMIN_LISTEN: '0.0.0.0:8001',
+      KONG_CLUSTER_LISTEN: '0.0.0.0:8005',
+      KONG_PROXY_LISTEN: 'off',
+    });
+    expect(cp.container.PortMappings.map((p: any) => p.ContainerPort)).toEqual([8001, 8005]);
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP is never attached to the load balancer', () => {
+    const svc = template.toJSON().Resources[idOf(def.gateway.controlPlane.service)].Properties;
+    expect(svc).not.toHaveProperty('LoadBalancers');
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP desired count is absent (a redeploy keeps it) and not under Application Auto Scaling', () => {
+    const svc = template.toJSON().Resources[idOf(def.gateway.controlPlane.service)].Properties;
+    expect(svc).not.toHaveProperty('DesiredCount');
+    template.resourcePropertiesCountIs('AWS::ApplicationAutoScaling::ScalableTarget', {
+      ResourceId: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [idOf(def.gateway.controlPlane.service), 'Name'] })])]) }),
+    }, 0);
+    template.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP runs migrations before Kong, from the exit codes of kong migrations list', () => {
+    expect(cp.container.Command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    const script: string = cp.container.Command[2];
+    expect(script).toContain('kong migrations list');
+    expect(script).toMatch(/3\)[^\n]*kong migrations bootstrap/);
+    expect(script).toMatch(/5\)[^\n]*kong migrations up/);
+    expect(script).toMatch(/4\)[^\n]*kong migrations finish/);
+    expect(script.trim().split('\n').pop()).toBe('exec /docker-entrypoint.sh kong docker-start');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the CP talks to PostgreSQL over TLS, waits out an Aurora resume, and gets credentials only as ECS secrets', () => {
+    expect(cp.env).toMatchObject({ KONG_DATABASE: 'postgres', KONG_PG_SSL: 'on', KONG_PG_TIMEOUT: '60000', KONG_PG_DATABASE: 'kong', KONG_PG_PORT: '5432' });
+    expect(cp.env).not.toHaveProperty('KONG_PG_PASSWORD');
+    const secrets = Object.fromEntries(cp.container.Secrets.map((s: any) => [s.Name, JSON.stringify(s.ValueFrom)]));
+    expect(secrets.KONG_PG_USER).toContain(':username::');
+    expect(secrets.KONG_PG_PASSWORD).toContain(':password::');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN replacing the CP stops the old task first (two Kong versions never share the database)', () => {
+    const svc = template.toJSON().Resources[idOf(def.gateway.controlPlane.service)].Properties;
+    expect(svc.DeploymentConfiguration).toMatchObject({ MinimumHealthyPercent: 0, MaximumPercent: 100 });
+  });
+
+  test('GIVEN the control plane WHEN read THEN it exposes its ports and name for the idle scaler and the admin bootstrap', () => {
+    const c = def.gateway.controlPlane;
+    expect([c.adminApiPort, c.clusterPort, ControlPlane.ADMIN_API_PORT, ControlPlane.CLUSTER_PORT]).toEqual([8001, 8005, 8001, 8005]);
+    expect(c.hostname).toBe('kong-cp.kong.internal');
+    expect(c.clusterEndpoint).toBe('kong-cp.kong.internal:8005');
+  });
+});
+
+describe('5. database', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN Aurora PostgreSQL 16 serverless v2 at 0..2 ACU pauses after 5 minutes, encrypted', () => {
+    template.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EngineVersion: Match.stringLikeRegexp('^16\\.'),
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2, SecondsUntilAutoPause: 300 },
+      StorageEncrypted: true,
+      DeletionProtection: true,
+      DatabaseName: 'kong',
+      BackupRetentionPeriod: 7,
+    });
+    template.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', Engine: 'aurora-postgresql' });
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the credentials are generated in Secrets Manager, never in the template', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"username":"kong"}', GenerateStringKey: 'password' }),
+    });
+    const cluster = Object.values(template.findResources('AWS::RDS::DBCluster'))[0] as any;
+    expect(JSON.stringify(cluster.Properties.MasterUserPassword)).toContain('resolve:secretsmanager');
+  });
+
+  test('GIVEN other capacity, pause and removal props WHEN synthesized THEN the cluster follows them', () => {
+    brought.hasResourceProperties('AWS::RDS::DBCluster', {
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4, SecondsUntilAutoPause: 1800 },
+      DeletionProtection: false,
+    });
+    brought.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Delete' });
+  });
+});
+
+describe('6. cluster certificate', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN a custom resource generates the shared certificate (CN kong_clustering) into a secret', () => {
+    template.hasResourceProperties('Custom::KongClusterCertificate', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('ClusterCertificateHandler'), 'Arn'] },
+      Mode: 'shared',
+      ControlPlaneCommonName: 'kong_clustering',
+      ControlPlaneSecretId: { Ref: idOf(def.gateway.clusterCertificate.controlPlaneSecret) },
+      ValidityDays: '1095',
+      RenewBeforeDays: '30',
+      Generation: '1',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN CP and DP get the certificate and key as ECS secrets pinned to the version the custom resource wrote', () => {
+    for (const role of ['control_plane', 'data_plane']) {
+      const secrets = Object.fromEntries(containerOf(template, role).container.Secrets.map((s: any) => [s.Name, s.ValueFrom]));
+      for (const [name, field] of [['KONG_CLUSTER_CERT', ':cert::'], ['KONG_CLUSTER_CERT_KEY', ':key::']]) {
+        expect(secrets[name]).toEqual({ 'Fn::Join': ['', [
+          { Ref: idOf(def.gateway.clusterCertificate.controlPlaneSecret) },
+          field,
+          { 'Fn::GetAtt': [idOf(def.gateway.clusterCertificate.node.findChild('Resource')), 'ControlPlaneVersionId'] },
+        ]] });
+      }
+    }
+  });
+
+  test('GIVEN the handler WHEN synthesized THEN it may read and write only the certificate secret and write only its own log group', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p: any) => p.Properties)
+      .filter((p: any) => p.Roles.some((r: any) => r.Ref?.includes('ClusterCertificateHandlerRole')));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].PolicyDocument.Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: idOf(def.gateway.clusterCertificate.controlPlaneSecret) } }),
+      expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
+    ]));
+    expect(statements).toHaveLength(2);
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  test('GIVEN a certificate secret of the user WHEN synthesized THEN nothing is generated and the tasks use that secret unpinned', () => {
+    brought.resourceCountIs('Custom::KongClusterCertificate', 0);
+    brought.resourceCountIs('AWS::Lambda::Function', 0);
+    const secrets = containerOf(brought, 'data_plane').container.Secrets;
+    expect(secrets).toEqual(expect.arrayContaining([
+      { Name: 'KONG_CLUSTER_CERT', ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf:cert::' },
+      { Name: 'KONG_CLUSTER_CERT_KEY', ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf:key::' },
+    ]));
+  });
+
+  test('GIVEN PKI mode with a CA WHEN synthesized THEN each side gets its own certificate and the CA, and the DP expects the CP by name', () => {
+    // GIVEN
+    const pki = gatewayStack((stack) => ({
+      clusterMtls: ClusterMtlsMode.PKI,
+      clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
+    }), 'Pki');
+    // WHEN
+    const t = Template.fromStack(pki.stack);
+    // THEN
+    t.hasResourceProperties('Custom::KongClusterCertificate', {
+      Mode: 'pki',
+      CaSecretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf',
+      ControlPlaneCommonName: 'kong-cp.kong.internal',
+      DataPlaneCommonName: 'kong-dp.kong.internal',
+    });
+    t.resourceCountIs('AWS::SecretsManager::Secret', 3); // CP, DP, database
+    const cpSecret = idOf(pki.gateway.clusterCertificate.controlPlaneSecret);
+    const dpSecret = idOf(pki.gateway.clusterCertificate.dataPlaneSecret);
+    expect(cpSecret).not.toBe(dpSecret);
+    const dp = containerOf(t, 'data_plane');
+    expect(dp.env).toMatchObject({ KONG_CLUSTER_MTLS: 'pki', KONG_CLUSTER_SERVER_NAME: 'kong-cp.kong.internal' });
+    const refs = (c: any) => Object.fromEntries(c.container.Secrets.map((x: any) => [x.Name, x.ValueFrom['Fn::Join'][1][0].Ref]));
+    expect(refs(dp)).toEqual(expect.objectContaining({ KONG_CLUSTER_CERT: dpSecret, KONG_CLUSTER_CERT_KEY: dpSecret, KONG_CLUSTER_CA_CERT: dpSecret }));
+    expect(refs(containerOf(t, 'control_plane'))).toEqual(expect.objectContaining({ KONG_CLUSTER_CERT: cpSecret, KONG_CLUSTER_CA_CERT: cpSecret }));
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf' })]) },
+    });
+  });
+
+  test('GIVEN a new generation WHEN synthesized THEN the custom resource gets it (a rotation)', () => {
+    const t = Template.fromStack(gatewayStack({ clusterCertificateGeneration: 2 }, 'Rotated').stack);
+    t.hasResourceProperties('Custom::KongClusterCertificate', { Generation: '2' });
+  });
+});
+
+describe('8. firewall', () => {
+  const acl = () => Object.values(template.findResources('AWS::WAFv2::WebACL'))[0] as any;
+
+  test('GIVEN the default gateway WHEN synthesized THEN a regional web ACL is associated with the ALB', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: idOf(def.gateway.loadBalancer) },
+      WebACLArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('FirewallWebAcl'), 'Arn'] },
+    });
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the managed rule groups are IP reputation, common rule set and known bad inputs', () => {
+    const groups = acl().Properties.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement);
+    expect(groups).toEqual([
+      { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
+      { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
+      { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+    ]);
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN a rate-based rule blocks one address above 2000 requests in 5 minutes', () => {
+    const rate = acl().Properties.Rules.find((r: any) => r.Statement.RateBasedStatement);
+    expect(rate).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } } });
+  });
+
+  test('GIVEN no admin CIDRs WHEN synthesized THEN /kong-admin (decoded, normalised) is blocked at the edge for every address', () => {
+    const admin = acl().Properties.Rules.find((r: any) => r.Name === 'AdminPathFromAdminCidrsOnly');
+    expect(admin.Priority).toBe(0);
+    expect(admin.Action).toEqual({ Block: {} });
+    const [path, not] = admin.Statement.AndStatement.Statements;
+    expect(path.ByteMatchStatement).toMatchObject({
+      FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/kong-admin',
+      TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }, { Priority: 2, Type: 'LOWERCASE' }],
+    });
+    expect(not.NotStatement.Statement.OrStatement.Statements).toHaveLength(2);
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV4', Addresses: [] });
+    template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV6', Addresses: [] });
+  });
+
+  test('GIVEN IPv4 and IPv6 admin CIDRs WHEN synthesized THEN each lands in the IP set of its family', () => {
+    brought.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV4', Addresses: ['203.0.113.0/24'] });
+    brought.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV6', Addresses: ['2001:db8::/48'] });
+    expect(bring.gateway.adminAllowedCidrs).toEqual(['203.0.113.0/24', '2001:db8::/48']);
+  });
+
+  test('GIVEN firewall false WHEN synthesized THEN there is no web ACL', () => {
+    const t = Template.fromStack(gatewayStack({ firewall: false }, 'NoWaf').stack);
+    t.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+});
+
+describe('9. logging', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN CP and DP log to CloudWatch Logs groups kept one month', () => {
+    for (const role of ['control_plane', 'data_plane']) {
+      const log = containerOf(template, role).container.LogConfiguration;
+      expect(log.LogDriver).toBe('awslogs');
+      const group = template.toJSON().Resources[log.Options['awslogs-group'].Ref];
+      expect(group).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+    }
+  });
+
+  test('GIVEN WAF logging WHEN synthesized THEN requests go to an aws-waf-logs- group with the api key, authorization and cookies redacted', () => {
+    brought.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') });
+    brought.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [{ SingleHeader: { Name: 'apikey' } }, { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
+    });
+    template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+  });
+});
+
+describe('10. public surface', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN it outputs the endpoint and the admin URL', () => {
+    const outputs = template.toJSON().Outputs;
+    const values = Object.values(outputs).map((o: any) => o.Value);
+    expect(values).toEqual(expect.arrayContaining(['https://kong-gw.example.com', 'https://kong-gw.example.com/kong-admin']));
+    expect(def.gateway.adminUrl).toBe('https://kong-gw.example.com/kong-admin');
+    expect(def.gateway.endpoint).toBe('https://kong-gw.example.com');
+  });
+
+  test('GIVEN the gateway WHEN its handles are read THEN they are the resources of the template', () => {
+    const g = def.gateway;
+    expect(template.toJSON().Resources[idOf(g.dataPlane.service)].Type).toBe('AWS::ECS::Service');
+    expect(template.toJSON().Resources[idOf(g.controlPlane.service)].Type).toBe('AWS::ECS::Service');
+    expect(template.toJSON().Resources[idOf(g.database.cluster)].Type).toBe('AWS::RDS::DBCluster');
+    expect(template.toJSON().Resources[idOf(g.loadBalancer)].Type).toBe('AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(template.toJSON().Resources[idOf(g.cluster as ecs.Cluster)].Type).toBe('AWS::ECS::Cluster');
+    expect(g.namespace.namespaceName).toBe('kong.internal');
+    expect(g.clusterCertificate.controlPlaneSecret).toBe(g.clusterCertificate.dataPlaneSecret);
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  test('GIVEN the gateway WHEN metrics are asked for THEN they watch DP healthy hosts, 5xx, CP running tasks and DB capacity', () => {
+    const stack = def.stack;
+    const g = def.gateway;
+    const m = (metric: any) => ({ namespace: metric.namespace, name: metric.metricName, dims: Object.keys(metric.dimensions ?? {}).sort() });
+    expect(m(g.metricDataPlaneHealthyHosts())).toEqual({ namespace: 'AWS/ApplicationELB', name: 'HealthyHostCount', dims: ['LoadBalancer', 'TargetGroup'] });
+    expect(m(g.metricDataPlaneHttp5xx())).toEqual({ namespace: 'AWS/ApplicationELB', name: 'HTTPCode_Target_5XX_Count', dims: ['LoadBalancer', 'TargetGroup'] });
+    expect(m(g.metricLoadBalancerHttp5xx())).toEqual({ namespace: 'AWS/ApplicationELB', name: 'HTTPCode_ELB_5XX_Count', dims: ['LoadBalancer'] });
+    expect(m(g.metricControlPlaneRunningTasks())).toEqual({ namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dims: ['ClusterName', 'ServiceName'] });
+    expect(m(g.metricDatabaseCapacity())).toEqual({ namespace: 'AWS/RDS', name: 'ServerlessDatabaseCapacity', dims: ['DBClusterIdentifier'] });
+    expect(stack.resolve(g.metricControlPlaneRunningTasks().dimensions!.ServiceName)).toEqual({ 'Fn::GetAtt': [idOf(g.controlPlane.service), 'Name'] });
+  });
+});

@@ -1,0 +1,58 @@
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { KongHybridGateway, type KongHybridGatewayProps } from '../../src';
+
+/** Region only, as the reference app: availability zones stay `Fn::GetAZs`, not synth-time placeholders. */
+export const ENV = { region: 'us-east-1' };
+
+/** A stack with one gateway: the zone is looked up from attributes, as an app would. */
+export function gatewayStack(props: Partial<KongHybridGatewayProps> | ((stack: Stack) => Partial<KongHybridGatewayProps>) = {}, id = 'Gateway'): { app: App; stack: Stack; gateway: KongHybridGateway } {
+  const app = new App();
+  const stack = new Stack(app, id, { env: ENV });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+  const extra = typeof props === 'function' ? props(stack) : props;
+  const gateway = new KongHybridGateway(stack, 'Kong', { domainName: 'kong-gw.example.com', hostedZone, ...extra });
+  return { app, stack, gateway };
+}
+
+/** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate. */
+export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongHybridGateway } {
+  const app = new App();
+  const stack = new Stack(app, 'BringEverything', { env: { account: '123456789012', region: 'us-east-1' } });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0',
+    vpcCidrBlock: '10.20.0.0/16',
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+    privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
+  });
+  const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.org' });
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'Certificate', 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555');
+  const accessLogBucket = s3.Bucket.fromBucketName(stack, 'Logs', 'my-alb-logs');
+  const clusterCertificateSecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'ClusterCert', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf');
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const gateway = new KongHybridGateway(stack, 'Kong', {
+    domainName: 'api.example.org',
+    hostedZone,
+    vpc,
+    cluster,
+    certificate,
+    accessLogBucket,
+    clusterCertificateSecret,
+    adminAllowedCidrs: ['203.0.113.0/24', '2001:db8::/48'],
+    cpuArchitecture: ecs.CpuArchitecture.X86_64,
+    kongImage: 'kong/kong-gateway:3.10.0.2',
+    dataPlaneMinTasks: 3,
+    dataPlaneMaxTasks: 12,
+    databaseMaxCapacity: 4,
+    databaseAutoPause: Duration.minutes(30),
+    databaseRemovalPolicy: RemovalPolicy.DESTROY,
+    firewallLogging: true,
+  });
+  return { app, stack, gateway };
+}
