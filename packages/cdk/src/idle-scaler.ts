@@ -191,7 +191,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'Starts the Kong control plane on demand and stops it when idle',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'idle-scaler')),
@@ -217,9 +217,11 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       },
     });
     this.function = fn;
+    // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
+    // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
     acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Lambda\'s managed policy for writing the function\'s logs');
     acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'Lambda\'s managed policy for the function\'s network interfaces in the VPC');
-    acknowledge(fn, 'AwsSolutions-L1', 'Node.js 22 is the runtime the project builds and tests the bundle for; Node.js 24 is a deliberate, separate bump');
     acknowledge(table, 'AwsSolutions-DDB3', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing');
 
     // Least privilege: these two services, this cluster, this table.

@@ -15,6 +15,7 @@ import { ControlPlane } from './control-plane';
 import { DataPlane } from './data-plane';
 import { GatewayFirewall } from './gateway-firewall';
 import { GatewayNetwork } from './gateway-network';
+import { IdleScaler } from './idle-scaler';
 import { KongDatabase } from './kong-database';
 import type { KongTaskOptions } from './kong-task-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
@@ -246,6 +247,34 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    */
   readonly clusterCertificateGeneration?: number;
 
+  // ---------------------------------------------------------------- idle scaler
+
+  /**
+   * Keep the control plane running all the time (desired count 1) instead of
+   * starting it on demand; no idle scaler is created.
+   * @default false - the idle scaler starts the control plane when a data plane task starts and stops it after the cooldown
+   */
+  readonly controlPlaneAlwaysOn?: boolean;
+
+  /**
+   * How long the idle scaler waits for the control plane to run and the data
+   * planes to agree on one config before carrying on (and saying so).
+   * @default Duration.minutes(5)
+   */
+  readonly idleScalerSyncTimeout?: Duration;
+
+  /**
+   * How long the control plane stays up once the data planes are in sync.
+   * @default Duration.minutes(30)
+   */
+  readonly idleScalerCooldown?: Duration;
+
+  /**
+   * What a new data plane start or a config push during the cooldown adds to it.
+   * @default Duration.minutes(15)
+   */
+  readonly idleScalerCooldownExtension?: Duration;
+
   // ---------------------------------------------------------------- firewall
 
   /**
@@ -319,6 +348,9 @@ export class KongHybridGateway extends Construct {
 
   /** The cluster certificate (`.controlPlaneSecret`, `.dataPlaneSecret`). */
   public readonly clusterCertificate: ClusterCertificate;
+
+  /** The idle scaler that starts and stops the control plane, unless `controlPlaneAlwaysOn`. */
+  public readonly idleScaler?: IdleScaler;
 
   /** The WAF web ACL, unless `firewall` is false. */
   public readonly firewall?: GatewayFirewall;
@@ -457,6 +489,31 @@ export class KongHybridGateway extends Construct {
       for (const prop of ['firewallManagedRuleGroups', 'firewallRateLimit', 'firewallLogging'] as const) {
         if (props[prop] !== undefined) throw new Error(`${prop} needs the firewall, but firewall is false (got ${prop} ${JSON.stringify(props[prop])})`);
       }
+    }
+
+    if (props.controlPlaneAlwaysOn ?? false) {
+      for (const prop of ['idleScalerSyncTimeout', 'idleScalerCooldown', 'idleScalerCooldownExtension'] as const) {
+        if (props[prop] !== undefined) throw new Error(`${prop} needs the idle scaler, but controlPlaneAlwaysOn is true (got ${prop} ${props[prop]!.toHumanString()})`);
+      }
+      // The template leaves the desired count to the scaler; with no scaler, keep one task.
+      (this.controlPlane.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', 1);
+    } else {
+      this.idleScaler = new IdleScaler(this, 'IdleScaler', {
+        controlPlaneService: this.controlPlane.service,
+        dataPlaneService: this.dataPlane.service,
+        adminApiUrl: this.controlPlane.adminApiUrl,
+        controlPlaneConnections: this.controlPlane,
+        database: this.database.cluster,
+        vpc: this.vpc,
+        syncTimeout: props.idleScalerSyncTimeout,
+        cooldown: props.idleScalerCooldown,
+        cooldownExtension: props.idleScalerCooldownExtension,
+        logRetention: props.logRetention,
+      });
+      new CfnOutput(this, 'IdleScalerFunctionName', {
+        value: this.idleScaler.function.functionName,
+        description: 'Invoke with {"action":"wake"}, {"action":"sleep"} or {"action":"status"}',
+      });
     }
 
     this.endpoint = this.sharedLoadBalancer.url;

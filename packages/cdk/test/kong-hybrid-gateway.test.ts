@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ClusterMtlsMode, ControlPlane } from '../src';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
@@ -328,12 +328,15 @@ describe('6. cluster certificate', () => {
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }),
     ]));
     expect(statements).toHaveLength(2);
-    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+    const handlerRoles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('ClusterCertificateHandlerRole'));
+    expect(handlerRoles).toHaveLength(1);
+    expect(handlerRoles[0][1].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   test('GIVEN a certificate secret of the user WHEN synthesized THEN nothing is generated and the tasks use that secret unpinned', () => {
     brought.resourceCountIs('Custom::KongClusterCertificate', 0);
-    brought.resourceCountIs('AWS::Lambda::Function', 0);
+    // The idle scaler is the only function left.
+    expect(Object.keys(brought.findResources('AWS::Lambda::Function'))).toEqual([idOf(bring.gateway.idleScaler!.function)]);
     const secrets = containerOf(brought, 'data_plane').container.Secrets;
     expect(secrets).toEqual(expect.arrayContaining([
       { Name: 'KONG_CLUSTER_CERT', ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf:cert::' },
@@ -443,6 +446,47 @@ describe('9. logging', () => {
       RedactedFields: [{ SingleHeader: { Name: 'apikey' } }, { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }],
     });
     template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
+  });
+});
+
+describe('idle scaler', () => {
+  const env = (t: Template) => {
+    const fns = Object.values(t.findResources('AWS::Lambda::Function')).filter((f: any) => f.Properties.Environment?.Variables?.STATE_TABLE);
+    expect(fns).toHaveLength(1);
+    return (fns[0] as any).Properties.Environment.Variables;
+  };
+
+  test('GIVEN the default gateway WHEN synthesized THEN the scaler owns this CP, watches this DP and database, with the seed\'s 5/30/15 minutes', () => {
+    const vars = env(template);
+    expect(vars).toMatchObject({
+      CONTROL_PLANE_SERVICE: { 'Fn::GetAtt': [idOf(def.gateway.controlPlane.service), 'Name'] },
+      DATA_PLANE_SERVICE: { 'Fn::GetAtt': [idOf(def.gateway.dataPlane.service), 'Name'] },
+      DATABASE_CLUSTER: { Ref: idOf(def.gateway.database.cluster) },
+      ADMIN_API_URL: 'http://kong-cp.kong.internal:8001',
+      SYNC_TIMEOUT_SECONDS: '300',
+      COOLDOWN_SECONDS: '1800',
+      EXTENSION_SECONDS: '900',
+    });
+    const outputs = Object.values(template.toJSON().Outputs).map((o: any) => o.Value);
+    expect(outputs).toContainEqual({ Ref: idOf(def.gateway.idleScaler!.function) });
+  });
+
+  test('GIVEN other timings WHEN synthesized THEN the scaler gets them', () => {
+    const g = gatewayStack({ idleScalerSyncTimeout: Duration.minutes(8), idleScalerCooldown: Duration.hours(1), idleScalerCooldownExtension: Duration.minutes(20) }, 'Timings');
+    expect(env(Template.fromStack(g.stack))).toMatchObject({ SYNC_TIMEOUT_SECONDS: '480', COOLDOWN_SECONDS: '3600', EXTENSION_SECONDS: '1200' });
+  });
+
+  test('GIVEN an always-on control plane WHEN synthesized THEN there is no scaler and the CP keeps one task', () => {
+    const g = gatewayStack({ controlPlaneAlwaysOn: true }, 'AlwaysOn');
+    const t = Template.fromStack(g.stack);
+    expect(g.gateway.idleScaler).toBeUndefined();
+    t.resourceCountIs('AWS::DynamoDB::Table', 0);
+    expect(t.toJSON().Resources[idOf(g.gateway.controlPlane.service)].Properties.DesiredCount).toBe(1);
+  });
+
+  test('GIVEN an always-on control plane and scaler timings WHEN synthesized THEN it fails naming the prop', () => {
+    expect(() => gatewayStack({ controlPlaneAlwaysOn: true, idleScalerCooldown: Duration.minutes(10) }, 'Both'))
+      .toThrow('idleScalerCooldown needs the idle scaler, but controlPlaneAlwaysOn is true (got idleScalerCooldown 10 minutes)');
   });
 });
 

@@ -66,7 +66,9 @@ describe('quality gates', () => {
       }
     }
     for (const fn of resources.filter((r) => r.Type === 'AWS::Lambda::Function')) {
-      expect(fn.Properties.Environment).toBeUndefined();
+      // Settings only (names, URLs, timings): nothing that could be a credential.
+      const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      expect(names.filter((n) => /PASSWORD|SECRET|TOKEN|PRIVATE|API_?KEY|_KEY$|CERT/i.test(n))).toEqual([]);
     }
   });
 
@@ -103,7 +105,8 @@ describe('quality gates', () => {
     const all = Object.values(configs).flatMap((c) => acknowledgements(c.stack)).filter((a) => a.id.startsWith('AwsSolutions-'));
     expect(all.length).toBeGreaterThan(0);
     for (const a of all) {
-      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+$/);
+      // A rule, optionally narrowed to one finding (IAM4[Policy::…]).
+      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[[^\]]+\])?$/);
       expect(a.reason.length).toBeGreaterThan(40);
     }
     if (process.env.PRINT_SUPPRESSIONS) {

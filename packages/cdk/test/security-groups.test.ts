@@ -6,24 +6,25 @@ import { groupNames, matrixTable, securityGroupMatrix, type Rule } from './suppo
 // GIVEN the default gateway, synthesized once for the whole file
 const { stack, gateway } = gatewayStack();
 const template = Template.fromStack(stack);
-const names = groupNames({ ALB: gateway.loadBalancer, DP: gateway.dataPlane, CP: gateway.controlPlane, DB: gateway.database });
+const names = groupNames({ ALB: gateway.loadBalancer, DP: gateway.dataPlane, CP: gateway.controlPlane, DB: gateway.database, Scaler: gateway.idleScaler! });
 const matrix = securityGroupMatrix(template, names);
 
 const rule = (group: string, direction: 'in' | 'out', ports: string, peer: string): Rule => ({ group, direction, protocol: 'tcp', ports, peer });
 
 describe('security groups', () => {
-  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly four security groups: ALB, DP, CP, DB', () => {
-    template.resourceCountIs('AWS::EC2::SecurityGroup', 4);
-    expect(Object.values(names).sort()).toEqual(['ALB', 'CP', 'DB', 'DP']);
+  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly five security groups: ALB, DP, CP, DB and the idle scaler', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 5);
+    expect(Object.values(names).sort()).toEqual(['ALB', 'CP', 'DB', 'DP', 'Scaler']);
   });
 
-  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix, nothing more', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix plus the scaler on 8001, nothing more', () => {
     expect(matrix).toEqual([
       rule('ALB', 'in', '443', '0.0.0.0/0'),
       rule('ALB', 'in', '80', '0.0.0.0/0'),
       rule('ALB', 'out', '8000', 'DP'),
       rule('ALB', 'out', '8100', 'DP'),
       rule('CP', 'in', '8001', 'DP'),
+      rule('CP', 'in', '8001', 'Scaler'),
       rule('CP', 'in', '8005', 'DP'),
       rule('CP', 'out', '443', '0.0.0.0/0'),
       rule('CP', 'out', '5432', 'DB'),
@@ -33,6 +34,8 @@ describe('security groups', () => {
       rule('DP', 'out', '443', '0.0.0.0/0'),
       rule('DP', 'out', '8001', 'CP'),
       rule('DP', 'out', '8005', 'CP'),
+      rule('Scaler', 'out', '443', '0.0.0.0/0'),
+      rule('Scaler', 'out', '8001', 'CP'),
     ]);
   });
 
@@ -61,7 +64,7 @@ describe('security groups', () => {
   test('GIVEN the matrix WHEN printed THEN it reads as the README table', () => {
     const table = matrixTable(matrix);
     expect(table).toContain('| DB | TCP 5432 from CP | none |');
-    expect(table).toContain('| CP | TCP 8001 from DP; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
+    expect(table).toContain('| CP | TCP 8001 from DP; TCP 8001 from Scaler; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
     if (process.env.PRINT_MATRIX) console.log(table);
   });
 });
