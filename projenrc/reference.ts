@@ -34,7 +34,10 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
   project.cdkConfig.json.addOverride('cli-telemetry', false);
   project.compileTask.reset('tsc --build');
   project.postCompileTask.reset();
+  // Synthesize, then print what was synthesized: stacks, outputs, the
+  // security-group matrix and the monthly cost while idle and while busy.
   project.tasks.tryFind('synth')?.reset('cdk synth --quiet');
+  project.tasks.tryFind('synth')?.exec('node lib/summary/cli.js cdk.out');
   project.tasks.removeTask('synth:silent');
 
   workspaceTurbo(project, {
