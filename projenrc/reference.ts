@@ -1,3 +1,4 @@
+import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk } from 'projen';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
@@ -21,7 +22,8 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
     requireApproval: awscdk.ApprovalLevel.BROADENING,
-    context: {},
+    // What `cdk init` gives a new app with this aws-cdk-lib: every recommended feature flag.
+    context: { ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS },
   });
   project.package.addField('private', true);
   root.addWorkspace(project);
