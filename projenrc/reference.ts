@@ -1,3 +1,4 @@
+import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk } from 'projen';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
@@ -21,7 +22,8 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
     requireApproval: awscdk.ApprovalLevel.BROADENING,
-    context: {},
+    // What `cdk init` gives a new app with this aws-cdk-lib: every recommended feature flag.
+    context: { ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS },
   });
   project.package.addField('private', true);
   root.addWorkspace(project);
@@ -34,7 +36,10 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
   project.cdkConfig.json.addOverride('cli-telemetry', false);
   project.compileTask.reset('tsc --build');
   project.postCompileTask.reset();
+  // Synthesize, then print what was synthesized: stacks, outputs, the
+  // security-group matrix and the monthly cost while idle and while busy.
   project.tasks.tryFind('synth')?.reset('cdk synth --quiet');
+  project.tasks.tryFind('synth')?.exec('node lib/summary/cli.js cdk.out');
   project.tasks.removeTask('synth:silent');
 
   workspaceTurbo(project, {

@@ -1,0 +1,5 @@
+export * from './cost-model';
+export * from './inventory';
+export * from './prices';
+export * from './security-groups';
+export * from './summary';
