@@ -1,5 +1,6 @@
 import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk } from 'projen';
+import { DEFAULT_CONFIG } from '../apps/reference/src/config';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
 import { VERSIONS } from './versions';
@@ -17,13 +18,15 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
     cdkVersionPinning: true,
     constructsVersion: VERSIONS.constructs,
     cdkCliVersion: VERSIONS.awsCdkCli,
-    deps: [`${deps.cdk.package.packageName}@^0.0.0`],
+    deps: [`${deps.cdk.package.packageName}@^0.0.0`, `cdk-nag@${VERSIONS.cdkNag}`],
     jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
     requireApproval: awscdk.ApprovalLevel.BROADENING,
     // What `cdk init` gives a new app with this aws-cdk-lib: every recommended feature flag.
-    context: { ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS },
+    // The team's settings come first (see apps/reference/src/config.ts), then
+    // what `cdk init` gives a new app with this aws-cdk-lib: every recommended feature flag.
+    context: { ...DEFAULT_CONFIG, ...NEW_PROJECT_DEFAULT_CONTEXT, ...CURRENTLY_RECOMMENDED_FLAGS },
   });
   project.package.addField('private', true);
   root.addWorkspace(project);

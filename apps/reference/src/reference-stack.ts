@@ -2,33 +2,40 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { KongHybridGateway } from '@kong-hybrid/cdk';
 import type { Construct } from 'constructs';
+import type { ReferenceConfig } from './config';
 
-/** What the reference deployment needs to know about the user's DNS. */
+/** Properties of {@link ReferenceStack}. */
 export interface ReferenceStackProps extends StackProps {
-  /** @default 'kong-gw.example.com' */
-  readonly domainName?: string;
-  /** @default 'example.com' */
-  readonly zoneName?: string;
-  /** @default 'Z0000000000000EXAMPLE' */
-  readonly hostedZoneId?: string;
-  /** @default - none: /kong-admin is blocked at the edge */
-  readonly adminAllowedCidrs?: string[];
+  readonly config: ReferenceConfig;
 }
 
-/** The reference deployment of Kong Gateway hybrid mode: the library's defaults for one domain. */
+/**
+ * The reference deployment of Kong Gateway hybrid mode: one KongHybridGateway
+ * for one domain, with the library's safe defaults and the team's sizes.
+ */
 export class ReferenceStack extends Stack {
   public readonly gateway: KongHybridGateway;
 
-  constructor(scope: Construct, id: string, props: ReferenceStackProps = {}) {
+  constructor(scope: Construct, id: string, props: ReferenceStackProps) {
     super(scope, id, props);
+    const { config } = props;
+
+    // The zone exists already (the domain's DNS belongs to the team); no lookup,
+    // so that synthesis needs no AWS credentials.
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
-      hostedZoneId: props.hostedZoneId ?? 'Z0000000000000EXAMPLE',
-      zoneName: props.zoneName ?? 'example.com',
+      hostedZoneId: config.hostedZoneId,
+      zoneName: config.zoneName,
     });
+
     this.gateway = new KongHybridGateway(this, 'Kong', {
-      domainName: props.domainName ?? 'kong-gw.example.com',
+      domainName: config.domainName,
       hostedZone,
-      adminAllowedCidrs: props.adminAllowedCidrs,
+      adminAllowedCidrs: config.adminAllowedCidrs,
+      dataPlaneMinTasks: config.dataPlaneMinTasks,
+      dataPlaneMaxTasks: config.dataPlaneMaxTasks,
+      databaseMaxCapacity: config.databaseMaxCapacity,
+      natGateways: config.natGateways,
+      controlPlaneAlwaysOn: config.controlPlaneAlwaysOn,
     });
   }
 }

@@ -42,7 +42,8 @@ export function renderSummary(stacks: SynthesizedStack[], scenarios: UsageScenar
   for (const stack of stacks) {
     for (const [key, output] of Object.entries(stack.template.Outputs ?? {})) {
       const value = typeof output.Value === 'string' ? output.Value : '(resolved at deploy time)';
-      out.push(`  ${key.padEnd(28)} ${value}`);
+      // Logical IDs end in a hash of the construct path: drop it.
+      out.push(`  ${key.replace(/[0-9A-F]{8}$/, '').padEnd(28)} ${value}`);
     }
   }
 

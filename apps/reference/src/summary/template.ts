@@ -14,7 +14,9 @@ export interface CfnResource {
 export function constructPath(resource: CfnResource, logicalId: string): string {
   const path: string | undefined = resource.Metadata?.['aws:cdk:path'];
   if (!path) return logicalId;
-  return path.split('/').slice(1).filter((part) => part !== 'Resource' && part !== 'Default').join('/');
+  const parts = path.split('/').slice(1).filter((part) => part !== 'Resource' && part !== 'Default');
+  // `Service/Service` (a construct and its L2 child of the same name) reads as one.
+  return parts.filter((part, i) => part !== parts[i - 1]).join('/');
 }
 
 /** The logical ID a `{ Ref }` or `{ Fn::GetAtt }` points at, if it is one. */
