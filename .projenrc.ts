@@ -15,7 +15,7 @@ const root = new NpmMonorepo({
 const client = adminClient(root);
 const scaler = idleScaler(root, { adminClient: client });
 const cdk = cdkLibrary(root, { idleScaler: scaler });
-referenceApp(root, { cdk });
+referenceApp(root, { cdk, adminClient: client });
 
 rootTasks(root);
 

@@ -130,4 +130,17 @@ export function useKongAdminEmulator(consumer: typescript.TypeScriptProject, adm
   for (const [name, target] of Object.entries(mappings.paths)) {
     consumer.tsconfigDev.file.addOverride(`compilerOptions.paths.${name}`, target);
   }
+  // The emulator's source is outside the consumer: widen the type-check's rootDir
+  // to the folder holding both workspaces.
+  const testDir = path.dirname(path.join(consumer.outdir, consumer.tsconfigDev.fileName));
+  const common = commonAncestor(consumer.outdir, admin.outdir);
+  consumer.tsconfigDev.file.addOverride('compilerOptions.rootDir', path.relative(testDir, common).split(path.sep).join('/'));
+}
+
+function commonAncestor(a: string, b: string): string {
+  const left = path.resolve(a).split(path.sep);
+  const right = path.resolve(b).split(path.sep);
+  let i = 0;
+  while (i < left.length && left[i] === right[i]) i++;
+  return left.slice(0, i).join(path.sep) || path.sep;
 }

@@ -32,8 +32,6 @@ export function idleScaler(root: NpmMonorepo, deps: { adminClient: typescript.Ty
   root.addWorkspace(project);
   // The Kong adapter and the timelines are tested against the Admin API emulator.
   useKongAdminEmulator(project, deps.adminClient);
-  // The emulator's sources live in the admin-client workspace: type-check them from the packages folder.
-  project.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../..');
 
   // esbuild through its API: the bundle needs a plugin (see the script's notes on size).
   project.compileTask.exec(`node scripts/bundle.mjs ${IDLE_SCALER_BUNDLE}`);
