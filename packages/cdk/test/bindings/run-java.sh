@@ -10,7 +10,8 @@ repo="${MAVEN_LOCAL_REPOSITORY:-$HOME/.m2/repository}"
 rm -rf "$repo/io/github/konghybrid/kong-hybrid-cdk"
 rm -rf "$pkg/test-reports/java"
 status=0
-mvn -B -q -f "$here/java/pom.xml" test || status=$?
+# clean: classes of deleted tests must not run from a stale target/
+mvn -B -q -f "$here/java/pom.xml" clean test || status=$?
 mkdir -p "$pkg/test-reports/java"
 cp "$here"/java/target/surefire-reports/TEST-*.xml "$pkg/test-reports/java/" 2>/dev/null || true
 exit $status
