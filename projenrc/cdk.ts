@@ -48,6 +48,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       // Bundled into the Lambda handlers' assets (see CDK_LAMBDA_HANDLERS):
       `esbuild@${VERSIONS.esbuild}`,
       `@aws-sdk/client-secrets-manager@${VERSIONS.awsSdk}`,
+      '@aws-sdk/credential-provider-env@^3.972.85',
       '@types/aws-lambda@^8.10.164',
     ],
     jestOptions: jestOptions(),
@@ -102,11 +103,19 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
 
 /**
  * Bundles `lambda/<name>/index.ts` into `assets/<name>/index.js` at the start of
- * the compile task (minified CommonJS for the Node.js 22 Lambda runtime, every
- * dependency inlined), and prints nothing unless esbuild warns.
+ * the compile task (minified CommonJS for the Node.js 22+ Lambda runtime, every
+ * dependency inlined), and prints nothing unless esbuild warns. As the idle
+ * scaler's bundle does (packages/idle-scaler/scripts/bundle.mjs):
+ * - `module` before `main`: the AWS SDK's ES builds tree-shake, its CommonJS builds do not;
+ * - the Node.js default credential chain is replaced by the environment provider
+ *   (`lambda/shared/credentials.ts`): Lambda hands the role's credentials over in
+ *   environment variables, and the full chain (SSO, INI, IMDS, STS…) is a third of a bundle;
+ * - event streams, loaded by the SDK on demand for operations no handler calls, stay out.
  */
 export function bundleLambdaHandler(project: awscdk.AwsCdkConstructLibrary, name: string): void {
-  project.compileTask.prependExec(
-    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs --outfile=assets/${name}/index.js --log-level=warning`,
-  );
+  project.compileTask.prependExec([
+    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
+    '--main-fields=module,main --alias:@aws-sdk/credential-provider-node=./lambda/shared/credentials.ts',
+    `--external:@smithy/core/event-streams --legal-comments=none --outfile=assets/${name}/index.js --log-level=warning`,
+  ].join(' '));
 }
