@@ -1,4 +1,5 @@
 import { awscdk, typescript } from 'projen';
+import { useKongAdminEmulator } from './admin-client';
 import { AUTHOR, AUTHOR_ADDRESS, REPOSITORY, workspaceDefaults } from './common';
 import { IDLE_SCALER_BUNDLE } from './idle-scaler';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
@@ -11,14 +12,14 @@ import { VERSIONS } from './versions';
  * constructs load with `Code.fromAsset(path.join(__dirname, '..', 'assets', '<name>'))`.
  * Their npm dependencies are devDependencies: they are bundled, never shipped.
  */
-export const CDK_LAMBDA_HANDLERS = ['cluster-certificate'];
+export const CDK_LAMBDA_HANDLERS = ['cluster-certificate', 'admin-api-proxy'];
 
 /**
  * `@kong-hybrid/cdk`: the jsii construct library, published to npm, PyPI and
  * Maven. Lambda code arrives as esbuild bundles copied into `assets/` at build
  * time (jsii cannot ship non-jsii runtime dependencies).
  */
-export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.TypeScriptProject }): awscdk.AwsCdkConstructLibrary {
+export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.TypeScriptProject; adminClient: typescript.TypeScriptProject }): awscdk.AwsCdkConstructLibrary {
   const { typescriptVersion: _ts, authorName: _a, authorUrl: _u, ...defaults } = workspaceDefaults(root, 'packages/cdk');
   const project = new awscdk.AwsCdkConstructLibrary({
     ...defaults,
@@ -47,11 +48,15 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       `cdk-nag@${VERSIONS.cdkNag}`,
       // Bundled into the Lambda handlers' assets (see CDK_LAMBDA_HANDLERS):
       `esbuild@${VERSIONS.esbuild}`,
+      `${deps.adminClient.package.packageName}@^0.0.0`,
+      `@aws-sdk/client-ecs@${VERSIONS.awsSdk}`,
+      `@aws-sdk/client-rds@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-secrets-manager@${VERSIONS.awsSdk}`,
       '@aws-sdk/credential-provider-env@^3.972.85',
       '@types/aws-lambda@^8.10.164',
     ],
-    jestOptions: jestOptions(),
+    // The admin bootstrap's tests wait on a (fast-polling) handler against moto and the emulator.
+    jestOptions: jestOptions({ testTimeout: 60_000 }),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
   });
@@ -75,6 +80,11 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
   project.npmignore?.include('/assets/');
   project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
 
+  // The admin bootstrap's handler is tested against the Admin API emulator; the
+  // emulator's (and the idle scaler's) sources live in other workspaces: type-check from packages/.
+  useKongAdminEmulator(project, deps.adminClient);
+  project.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../..');
+
   // Figures, not assertions: synth time and size of the default stack, handler bundle size and cold load.
   project.addTask('bench', { description: 'Print synth time, resource count and handler bundle figures', exec: 'node bench/synth.mjs' });
 
@@ -90,6 +100,8 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     },
     test: {
       dependsOn: ['compile', '//#venv'],
+      // The Admin API emulator and the document it checks against are test inputs too.
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/admin-client/test/emulator/**', '$TURBO_ROOT$/packages/admin-client/openapi/**'],
       outputs: ['test-reports/junit.xml'],
     },
     package: {
