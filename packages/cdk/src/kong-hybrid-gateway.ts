@@ -346,7 +346,9 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
  * control plane → database.
  *
  * The admin API is reached at `https://<domain>/kong-admin` through the data
- * plane, from `adminAllowedCidrs` only.
+ * plane, from `adminAllowedCidrs` only, with the key in `adminApiKeySecret`:
+ * a custom resource configures that route in Kong at deploy time
+ * (`AdminApiProxy`).
  */
 export class KongHybridGateway extends Construct {
   /** The VPC. */
