@@ -14,7 +14,7 @@ const root = new NpmMonorepo({
 
 const client = adminClient(root);
 const scaler = idleScaler(root, { adminClient: client });
-const cdk = cdkLibrary(root, { idleScaler: scaler });
+const cdk = cdkLibrary(root, { idleScaler: scaler, adminClient: client });
 referenceApp(root, { cdk, adminClient: client });
 
 rootTasks(root);

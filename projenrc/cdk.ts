@@ -1,4 +1,5 @@
 import { awscdk, typescript } from 'projen';
+import { useKongAdminEmulator } from './admin-client';
 import { AUTHOR, AUTHOR_ADDRESS, REPOSITORY, workspaceDefaults } from './common';
 import { IDLE_SCALER_BUNDLE } from './idle-scaler';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
@@ -11,14 +12,14 @@ import { VERSIONS } from './versions';
  * constructs load with `Code.fromAsset(path.join(__dirname, '..', 'assets', '<name>'))`.
  * Their npm dependencies are devDependencies: they are bundled, never shipped.
  */
-export const CDK_LAMBDA_HANDLERS = ['cluster-certificate'];
+export const CDK_LAMBDA_HANDLERS = ['cluster-certificate', 'admin-api-proxy'];
 
 /**
  * `@kong-hybrid/cdk`: the jsii construct library, published to npm, PyPI and
  * Maven. Lambda code arrives as esbuild bundles copied into `assets/` at build
  * time (jsii cannot ship non-jsii runtime dependencies).
  */
-export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.TypeScriptProject }): awscdk.AwsCdkConstructLibrary {
+export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.TypeScriptProject; adminClient: typescript.TypeScriptProject }): awscdk.AwsCdkConstructLibrary {
   const { typescriptVersion: _ts, authorName: _a, authorUrl: _u, ...defaults } = workspaceDefaults(root, 'packages/cdk');
   const project = new awscdk.AwsCdkConstructLibrary({
     ...defaults,
@@ -47,10 +48,15 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       `cdk-nag@${VERSIONS.cdkNag}`,
       // Bundled into the Lambda handlers' assets (see CDK_LAMBDA_HANDLERS):
       `esbuild@${VERSIONS.esbuild}`,
+      `${deps.adminClient.package.packageName}@^0.0.0`,
+      `@aws-sdk/client-ecs@${VERSIONS.awsSdk}`,
+      `@aws-sdk/client-rds@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-secrets-manager@${VERSIONS.awsSdk}`,
+      '@aws-sdk/credential-provider-env@^3.972.85',
       '@types/aws-lambda@^8.10.164',
     ],
-    jestOptions: jestOptions(),
+    // The admin bootstrap's tests wait on a (fast-polling) handler against moto and the emulator.
+    jestOptions: jestOptions({ testTimeout: 60_000 }),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
   });
@@ -74,6 +80,10 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
   project.npmignore?.include('/assets/');
   project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
 
+  // The admin bootstrap's handler is tested against the Admin API emulator (and
+  // the idle scaler's moto fixture): their sources live in other workspaces.
+  useKongAdminEmulator(project, deps.adminClient);
+
   // Figures, not assertions: synth time and size of the default stack, handler bundle size and cold load.
   project.addTask('bench', { description: 'Print synth time, resource count and handler bundle figures', exec: 'node bench/synth.mjs' });
 
@@ -89,6 +99,8 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     },
     test: {
       dependsOn: ['compile', '//#venv'],
+      // The Admin API emulator and the document it checks against are test inputs too.
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/admin-client/test/emulator/**', '$TURBO_ROOT$/packages/admin-client/openapi/**'],
       outputs: ['test-reports/junit.xml'],
     },
     package: {
@@ -102,11 +114,19 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
 
 /**
  * Bundles `lambda/<name>/index.ts` into `assets/<name>/index.js` at the start of
- * the compile task (minified CommonJS for the Node.js 22 Lambda runtime, every
- * dependency inlined), and prints nothing unless esbuild warns.
+ * the compile task (minified CommonJS for the Node.js 22+ Lambda runtime, every
+ * dependency inlined), and prints nothing unless esbuild warns. As the idle
+ * scaler's bundle does (packages/idle-scaler/scripts/bundle.mjs):
+ * - `module` before `main`: the AWS SDK's ES builds tree-shake, its CommonJS builds do not;
+ * - the Node.js default credential chain is replaced by the environment provider
+ *   (`lambda/shared/credentials.ts`): Lambda hands the role's credentials over in
+ *   environment variables, and the full chain (SSO, INI, IMDS, STS…) is a third of a bundle;
+ * - event streams, loaded by the SDK on demand for operations no handler calls, stay out.
  */
 export function bundleLambdaHandler(project: awscdk.AwsCdkConstructLibrary, name: string): void {
-  project.compileTask.prependExec(
-    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs --outfile=assets/${name}/index.js --log-level=warning`,
-  );
+  project.compileTask.prependExec([
+    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
+    '--main-fields=module,main --alias:@aws-sdk/credential-provider-node=./lambda/shared/credentials.ts',
+    `--external:@smithy/core/event-streams --legal-comments=none --outfile=assets/${name}/index.js --log-level=warning`,
+  ].join(' '));
 }

@@ -1,5 +1,5 @@
 // Figures, not assertions: how long the default KongHybridGateway stack takes to
-// synthesize, how big it is, and what the cluster-certificate handler costs.
+// synthesize, how big it is, and what the handlers bundled here cost.
 // Run after a compile: `npx projen bench` (or `npm run bench` at the root).
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -33,19 +33,26 @@ const resources = Object.values(template.Resources);
 const byType = {};
 for (const r of resources) byType[r.Type] = (byType[r.Type] ?? 0) + 1;
 
-const bundle = path.join(here, '..', 'assets', 'cluster-certificate', 'index.js');
-const coldLoads = [];
-for (let i = 0; i < 5; i++) {
-  const out = execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } });
-  coldLoads.push(Number(out));
+function coldLoad(bundle) {
+  const loads = [];
+  for (let i = 0; i < 5; i++) {
+    const out = execFileSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' } });
+    loads.push(Number(out));
+  }
+  return loads.sort((a, b) => a - b)[2];
 }
-coldLoads.sort((a, b) => a - b);
+const handlers = ['cluster-certificate', 'admin-api-proxy'].map((name) => {
+  const bundle = path.join(here, '..', 'assets', name, 'index.js');
+  return { name, size: statSync(bundle).size, coldMs: coldLoad(bundle) };
+});
 
 console.log('KongHybridGateway, default configuration');
 console.log(`  first synth (loads CDK modules)  ${(s2 - s1).toFixed(0)} ms`);
 console.log(`  second synth (warm)              ${(s3 - s2).toFixed(0)} ms`);
 console.log(`  resources                        ${resources.length}`);
 console.log(`  by type                          ${Object.entries(byType).sort((a, b) => b[1] - a[1]).map(([t, n]) => `${t.replace(/^AWS::/, '')} ${n}`).join(', ')}`);
-console.log('cluster-certificate handler bundle');
-console.log(`  size (minified, SDK included)    ${(statSync(bundle).size / 1024).toFixed(0)} KiB`);
-console.log(`  cold require, median of 5        ${coldLoads[2].toFixed(0)} ms`);
+for (const h of handlers) {
+  console.log(`${h.name} handler bundle`);
+  console.log(`  size (minified, SDK included)    ${(h.size / 1024).toFixed(0)} KiB`);
+  console.log(`  cold require, median of 5        ${h.coldMs.toFixed(0)} ms`);
+}

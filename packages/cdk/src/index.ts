@@ -8,3 +8,4 @@ export * from './kong-database';
 export * from './cluster-certificate';
 export * from './gateway-firewall';
 export * from './idle-scaler';
+export * from './admin-api-proxy';

@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
+import { AdminApiProxy } from './admin-api-proxy';
 import { ClusterCertificate, ClusterMtlsMode } from './cluster-certificate';
 import { ControlPlane } from './control-plane';
 import { DataPlane } from './data-plane';
@@ -307,6 +308,32 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    * @default false
    */
   readonly firewallLogging?: boolean;
+
+  // ---------------------------------------------------------------- admin API proxy
+
+  /**
+   * Whether a custom resource configures `/kong-admin` in Kong at deploy time:
+   * the `kong-admin` service (the control plane's Admin API), key-auth, acl,
+   * ip-restriction (`adminAllowedCidrs`), a consumer whose key Secrets Manager
+   * generates (`adminApiKeySecret`), and the route. Turn it off to configure
+   * the admin path yourself.
+   * @default true
+   */
+  readonly adminApiProxy?: boolean;
+
+  /**
+   * Origins of a Kong Manager that calls `/kong-admin` from a browser, such as
+   * `http://localhost:8002`: a `cors` plugin allows them.
+   * @default - none: no cors plugin
+   */
+  readonly kongManagerOrigins?: string[];
+
+  /**
+   * Bump to rotate the admin API key on the next deployment: a new key is
+   * written into `adminApiKeySecret` and into Kong, and the old one stops working.
+   * @default 1
+   */
+  readonly adminApiKeyGeneration?: number;
 }
 
 /**
@@ -319,7 +346,9 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
  * control plane → database.
  *
  * The admin API is reached at `https://<domain>/kong-admin` through the data
- * plane, from `adminAllowedCidrs` only.
+ * plane, from `adminAllowedCidrs` only, with the key in `adminApiKeySecret`:
+ * a custom resource configures that route in Kong at deploy time
+ * (`AdminApiProxy`).
  */
 export class KongHybridGateway extends Construct {
   /** The VPC. */
@@ -354,6 +383,15 @@ export class KongHybridGateway extends Construct {
 
   /** The WAF web ACL, unless `firewall` is false. */
   public readonly firewall?: GatewayFirewall;
+
+  /** The custom resource that configures `/kong-admin` in Kong, unless `adminApiProxy` is false. */
+  public readonly adminApiProxy?: AdminApiProxy;
+
+  /**
+   * The admin API key (a plain string; send it in the `apikey` header), unless
+   * `adminApiProxy` is false: `grantRead` it to who administers Kong.
+   */
+  public readonly adminApiKeySecret?: secretsmanager.ISecret;
 
   /** The network, when the construct created the VPC. */
   public readonly network?: GatewayNetwork;
@@ -514,6 +552,31 @@ export class KongHybridGateway extends Construct {
         value: this.idleScaler.function.functionName,
         description: 'Invoke with {"action":"wake"}, {"action":"sleep"} or {"action":"status"}',
       });
+    }
+
+    if (props.adminApiProxy ?? true) {
+      this.adminApiProxy = new AdminApiProxy(this, 'AdminApiProxy', {
+        controlPlaneService: this.controlPlane.service,
+        adminApiUrl: this.controlPlane.adminApiUrl,
+        database: this.database.cluster,
+        allowedCidrs: this.adminAllowedCidrs,
+        kongManagerOrigins: props.kongManagerOrigins,
+        apiKeyGeneration: props.adminApiKeyGeneration,
+        vpc: this.vpc,
+        logRetention: props.logRetention,
+      });
+      this.allowAdminApiFrom(this.adminApiProxy);
+      // Runs once the function may reach the Admin API (the service itself is a reference already).
+      this.adminApiProxy.resource.node.addDependency(...this.controlPlane.connections.securityGroups);
+      this.adminApiKeySecret = this.adminApiProxy.apiKeySecret;
+      new CfnOutput(this, 'AdminApiKeySecretArn', {
+        value: this.adminApiKeySecret.secretArn,
+        description: 'The admin API key: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text',
+      });
+    } else {
+      for (const prop of ['kongManagerOrigins', 'adminApiKeyGeneration'] as const) {
+        if (props[prop] !== undefined) throw new Error(`${prop} needs the admin API proxy, but adminApiProxy is false (got ${prop} ${JSON.stringify(props[prop])})`);
+      }
     }
 
     this.endpoint = this.sharedLoadBalancer.url;

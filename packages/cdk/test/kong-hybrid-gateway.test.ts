@@ -335,8 +335,9 @@ describe('6. cluster certificate', () => {
 
   test('GIVEN a certificate secret of the user WHEN synthesized THEN nothing is generated and the tasks use that secret unpinned', () => {
     brought.resourceCountIs('Custom::KongClusterCertificate', 0);
-    // The idle scaler is the only function left.
-    expect(Object.keys(brought.findResources('AWS::Lambda::Function'))).toEqual([idOf(bring.gateway.idleScaler!.function)]);
+    // The idle scaler and the admin bootstrap are the only functions left.
+    expect(Object.keys(brought.findResources('AWS::Lambda::Function')).sort())
+      .toEqual([idOf(bring.gateway.idleScaler!.function), idOf(bring.gateway.adminApiProxy!.function)].sort());
     const secrets = containerOf(brought, 'data_plane').container.Secrets;
     expect(secrets).toEqual(expect.arrayContaining([
       { Name: 'KONG_CLUSTER_CERT', ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf:cert::' },
@@ -359,7 +360,7 @@ describe('6. cluster certificate', () => {
       ControlPlaneCommonName: 'kong-cp.kong.internal',
       DataPlaneCommonName: 'kong-dp.kong.internal',
     });
-    t.resourceCountIs('AWS::SecretsManager::Secret', 3); // CP, DP, database
+    t.resourceCountIs('AWS::SecretsManager::Secret', 4); // CP, DP, database, admin API key
     const cpSecret = idOf(pki.gateway.clusterCertificate.controlPlaneSecret);
     const dpSecret = idOf(pki.gateway.clusterCertificate.dataPlaneSecret);
     expect(cpSecret).not.toBe(dpSecret);

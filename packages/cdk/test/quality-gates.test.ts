@@ -72,8 +72,8 @@ describe('quality gates', () => {
     }
   });
 
-  test('GIVEN the handler bundle WHEN read THEN it holds no PEM block either', () => {
-    const bundle = readFileSync(path.join(__dirname, '..', 'assets', 'cluster-certificate', 'index.js'), 'utf8');
+  test.each(['cluster-certificate', 'admin-api-proxy'])('GIVEN the %s handler bundle WHEN read THEN it holds no PEM block either', (name) => {
+    const bundle = readFileSync(path.join(__dirname, '..', 'assets', name, 'index.js'), 'utf8');
     expect(bundle.length).toBeGreaterThan(1000);
     expect(bundle).not.toMatch(PEM);
   });

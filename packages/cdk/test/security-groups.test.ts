@@ -6,23 +6,28 @@ import { groupNames, matrixTable, securityGroupMatrix, type Rule } from './suppo
 // GIVEN the default gateway, synthesized once for the whole file
 const { stack, gateway } = gatewayStack();
 const template = Template.fromStack(stack);
-const names = groupNames({ ALB: gateway.loadBalancer, DP: gateway.dataPlane, CP: gateway.controlPlane, DB: gateway.database, Scaler: gateway.idleScaler! });
+const names = groupNames({
+  ALB: gateway.loadBalancer, DP: gateway.dataPlane, CP: gateway.controlPlane, DB: gateway.database, Scaler: gateway.idleScaler!, Bootstrap: gateway.adminApiProxy!,
+});
 const matrix = securityGroupMatrix(template, names);
 
 const rule = (group: string, direction: 'in' | 'out', ports: string, peer: string): Rule => ({ group, direction, protocol: 'tcp', ports, peer });
 
 describe('security groups', () => {
-  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly five security groups: ALB, DP, CP, DB and the idle scaler', () => {
-    template.resourceCountIs('AWS::EC2::SecurityGroup', 5);
-    expect(Object.values(names).sort()).toEqual(['ALB', 'CP', 'DB', 'DP', 'Scaler']);
+  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly six security groups: ALB, DP, CP, DB, the idle scaler and the admin bootstrap', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 6);
+    expect(Object.values(names).sort()).toEqual(['ALB', 'Bootstrap', 'CP', 'DB', 'DP', 'Scaler']);
   });
 
-  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix plus the scaler on 8001, nothing more', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix plus the scaler and the bootstrap on 8001, nothing more', () => {
     expect(matrix).toEqual([
       rule('ALB', 'in', '443', '0.0.0.0/0'),
       rule('ALB', 'in', '80', '0.0.0.0/0'),
       rule('ALB', 'out', '8000', 'DP'),
       rule('ALB', 'out', '8100', 'DP'),
+      rule('Bootstrap', 'out', '443', '0.0.0.0/0'),
+      rule('Bootstrap', 'out', '8001', 'CP'),
+      rule('CP', 'in', '8001', 'Bootstrap'),
       rule('CP', 'in', '8001', 'DP'),
       rule('CP', 'in', '8001', 'Scaler'),
       rule('CP', 'in', '8005', 'DP'),
@@ -64,7 +69,8 @@ describe('security groups', () => {
   test('GIVEN the matrix WHEN printed THEN it reads as the README table', () => {
     const table = matrixTable(matrix);
     expect(table).toContain('| DB | TCP 5432 from CP | none |');
-    expect(table).toContain('| CP | TCP 8001 from DP; TCP 8001 from Scaler; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
+    expect(table).toContain('| CP | TCP 8001 from Bootstrap; TCP 8001 from DP; TCP 8001 from Scaler; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
+    expect(table).toContain('| Bootstrap | none | TCP 443 to 0.0.0.0/0; TCP 8001 to CP |');
     if (process.env.PRINT_MATRIX) console.log(table);
   });
 });

@@ -5,7 +5,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
-from kong_hybrid_cdk import ControlPlane, KongHybridGateway
+from kong_hybrid_cdk import AdminApiProxy, ControlPlane, KongHybridGateway
 
 
 def synth():
@@ -27,6 +27,8 @@ def synth():
         database_max_capacity=4,
         database_auto_pause=cdk.Duration.minutes(10),
         cluster_certificate_generation=2,
+        kong_manager_origins=["http://localhost:8002"],
+        admin_api_key_generation=3,
     )
     lambda_sg = ec2.SecurityGroup(stack, "OurLambda", vpc=gateway.vpc, allow_all_outbound=False)
     gateway.allow_admin_api_from(lambda_sg)
@@ -60,6 +62,23 @@ def test_admin_path_is_open_to_the_admin_cidrs_only():
     )
     assert GATEWAY.admin_url == "https://api.example.net/kong-admin"
     assert GATEWAY.admin_allowed_cidrs == ["198.51.100.0/24"]
+
+
+def test_admin_proxy_is_configured_with_the_cidrs_origins_and_key_generation():
+    TEMPLATE.has_resource_properties(
+        "Custom::KongAdminApiProxy",
+        {
+            "AllowedCidrs": ["198.51.100.0/24"],
+            "ManagerOrigins": ["http://localhost:8002"],
+            "ApiKeyGeneration": "3",
+            "RoutePath": "/kong-admin",
+        },
+    )
+    stack = cdk.Stack.of(GATEWAY)
+    key_secret = stack.resolve(GATEWAY.admin_api_key_secret.secret_arn)
+    assert key_secret == stack.resolve(GATEWAY.admin_api_proxy.api_key_secret.secret_arn)
+    assert key_secret["Ref"].startswith("KongAdminApiProxyApiKey")
+    assert AdminApiProxy.API_KEY_HEADER == "apikey"
 
 
 def test_our_lambda_reaches_the_admin_api_only():

@@ -3,6 +3,7 @@ package io.github.konghybrid.cdk.bindings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.github.konghybrid.cdk.AdminApiProxy;
 import io.github.konghybrid.cdk.ClusterMtlsMode;
 import io.github.konghybrid.cdk.KongHybridGateway;
 import java.util.List;
@@ -41,6 +42,7 @@ class KongHybridGatewayBindingTest {
           "arn:aws:secretsmanager:eu-central-1:123456789012:secret:kong/ca-AbCdEf"))
       .adminAllowedCidrs(List.of("192.0.2.0/24"))
       .firewallRateLimit(500)
+      .kongManagerOrigins(List.of("http://localhost:8002"))
       .build();
   private static final Template TEMPLATE = Template.fromStack(STACK);
 
@@ -77,5 +79,16 @@ class KongHybridGatewayBindingTest {
     TEMPLATE.hasResourceProperties("AWS::WAFv2::IPSet", Map.of("IPAddressVersion", "IPV4", "Addresses", List.of("192.0.2.0/24")));
     assertEquals("https://gw.example.io/kong-admin", GATEWAY.getAdminUrl());
     assertEquals(8001, GATEWAY.getControlPlane().getAdminApiPort().intValue());
+  }
+
+  @Test
+  void adminProxyAllowsTheCidrsAndKongManager() {
+    TEMPLATE.hasResourceProperties("Custom::KongAdminApiProxy", Map.of(
+        "AllowedCidrs", List.of("192.0.2.0/24"),
+        "ManagerOrigins", List.of("http://localhost:8002"),
+        "ApiKeyGeneration", "1"));
+    assertEquals(STACK.resolve(GATEWAY.getAdminApiProxy().getApiKeySecret().getSecretArn()),
+        STACK.resolve(GATEWAY.getAdminApiKeySecret().getSecretArn()));
+    assertEquals("apikey", AdminApiProxy.API_KEY_HEADER);
   }
 }

@@ -1,0 +1,246 @@
+import * as path from 'node:path';
+import { CustomResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, type IConstruct } from 'constructs';
+import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
+
+/** Properties of {@link AdminApiProxy}. */
+export interface AdminApiProxyProps {
+  /**
+   * The Kong control plane's ECS service. When its desired count is 0 (the
+   * idle scaler stopped it), the bootstrap sets it to 1 and waits; the idle
+   * scaler then adopts it and stops it again after its cooldown.
+   */
+  readonly controlPlaneService: ecs.IBaseService;
+
+  /**
+   * The control plane's Admin API inside the VPC, such as
+   * `http://kong-cp.kong.internal:8001` (Cloud Map): the function calls it,
+   * and the `kong-admin` service in Kong points at it.
+   */
+  readonly adminApiUrl: string;
+
+  /**
+   * The Aurora cluster behind the control plane: started when found `stopped`.
+   * @default - no database is watched or started
+   */
+  readonly database?: rds.IDatabaseCluster;
+
+  /**
+   * The addresses (IPv4 or IPv6 CIDR blocks) Kong's `ip-restriction` plugin
+   * lets through to the admin path.
+   * @default - none: ip-restriction denies every address (`0.0.0.0/0` and `::/0`), and the admin path answers 403 to everyone
+   */
+  readonly allowedCidrs?: string[];
+
+  /**
+   * Origins of a Kong Manager that calls the proxied Admin API from a browser,
+   * such as `http://localhost:8002`: a `cors` plugin allows them.
+   * @default - none: no cors plugin
+   */
+  readonly kongManagerOrigins?: string[];
+
+  /**
+   * The path the data planes proxy to the Admin API (one segment; the
+   * prefix is stripped before the request reaches the control plane).
+   * @default '/kong-admin'
+   */
+  readonly routePath?: string;
+
+  /**
+   * Bump to rotate the API key on the next deployment: a new key is written
+   * into the secret and into Kong, and the old one stops working.
+   * @default 1
+   */
+  readonly apiKeyGeneration?: number;
+
+  /**
+   * How long a create or update waits for the Admin API (control plane start,
+   * database resume, migrations). 1 to 13 minutes; the function's timeout is
+   * two minutes longer. A delete waits at most 5 minutes, then succeeds.
+   * @default Duration.minutes(10)
+   */
+  readonly waitTimeout?: Duration;
+
+  /**
+   * The VPC the function runs in.
+   * @default - the control plane cluster's VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC the function runs: it needs a route to the ECS, RDS and
+   * Secrets Manager APIs (NAT gateway or VPC endpoints) and to the control plane.
+   * @default - private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * How long the function's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The proxied Admin API, configured in Kong at deploy time: a custom resource
+ * whose function runs in the VPC, wakes the control plane when it is stopped,
+ * waits for its Admin API, and then creates or corrects, in Kong:
+ *
+ * - the `kong-admin` service, pointing at `adminApiUrl`;
+ * - on that service, the `key-auth` plugin (header `apikey`, hidden from the
+ *   control plane, never in the query string), the `acl` plugin (only the
+ *   `kong-admin` group), `ip-restriction` (`allowedCidrs`), and `cors` when
+ *   `kongManagerOrigins` are given;
+ * - the `kong-admin` consumer, in the `kong-admin` ACL group, with a key-auth
+ *   credential whose key Secrets Manager generated (`apiKeySecret`);
+ * - the `kong-admin` route on `routePath`, with `strip_path`, created last so
+ *   the path is never reachable unprotected.
+ *
+ * It reads before it writes and writes only what differs: a deployment with
+ * the same input makes no change in Kong. On delete it removes what it
+ * created (entities tagged `kong-hybrid-admin-proxy`).
+ *
+ * The function must reach the Admin API: allow it with
+ * `gateway.allowAdminApiFrom(proxy)` (or
+ * `controlPlane.connections.allowFrom(proxy, ec2.Port.tcp(8001))`), and make
+ * `proxy.resource` depend on that rule.
+ */
+export class AdminApiProxy extends Construct implements ec2.IConnectable {
+  /** The header the API key goes in. */
+  public static readonly API_KEY_HEADER = 'apikey';
+
+  /** The secret holding the API key (a plain string): read it to call the admin API. */
+  public readonly apiKeySecret: secretsmanager.ISecret;
+
+  /** The function's security group: allow it to the control plane's Admin API port, nothing more is needed. */
+  public readonly connections: ec2.Connections;
+
+  /** The function behind the custom resource. */
+  public readonly function: lambda.IFunction;
+
+  /** The custom resource (make it depend on what the function needs first). */
+  public readonly resource: CustomResource;
+
+  /** The proxied path, such as `/kong-admin`. */
+  public readonly routePath: string;
+
+  constructor(scope: Construct, id: string, props: AdminApiProxyProps) {
+    super(scope, id);
+    const allowedCidrs = [...(props.allowedCidrs ?? [])];
+    checkCidrList('allowedCidrs', allowedCidrs);
+    const origins = [...(props.kongManagerOrigins ?? [])];
+    origins.forEach((origin, i) => {
+      if (!Token.isUnresolved(origin) && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
+        throw new Error(`kongManagerOrigins[${i}] must be an origin such as "http://localhost:8002" (scheme, host, optional port; no path, no wildcard), got ${JSON.stringify(origin)}`);
+      }
+    });
+    this.routePath = props.routePath ?? '/kong-admin';
+    if (!Token.isUnresolved(this.routePath) && !/^\/[A-Za-z0-9._~-]+$/.test(this.routePath)) {
+      throw new Error(`routePath must be one path segment such as "/kong-admin", got ${JSON.stringify(this.routePath)}`);
+    }
+    const generation = props.apiKeyGeneration ?? 1;
+    checkInteger('apiKeyGeneration', generation, 1, Number.MAX_SAFE_INTEGER);
+    const waitTimeout = props.waitTimeout ?? Duration.minutes(10);
+    checkDurationSeconds('waitTimeout', waitTimeout, 60, 13 * 60);
+    if (!Token.isUnresolved(props.adminApiUrl) && !/^https?:\/\/[^/?#:]+(:\d{1,5})?\/?$/.test(props.adminApiUrl)) {
+      throw new Error(`adminApiUrl must be an http(s) URL without a path, such as "http://kong-cp.kong.internal:8001", got ${JSON.stringify(props.adminApiUrl)}`);
+    }
+
+    const cp = props.controlPlaneService;
+    const vpc = props.vpc ?? cp.cluster.vpc;
+
+    const secret = new secretsmanager.Secret(this, 'ApiKey', {
+      description: `Kong admin API key (key-auth, header "${AdminApiProxy.API_KEY_HEADER}") for ${this.routePath}: generated by Secrets Manager, written into Kong by the admin bootstrap`,
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by bumping apiKeyGeneration and deploying: the bootstrap writes the new key into the secret and into Kong together; a Secrets Manager rotation would change the secret without telling Kong.',
+    });
+    this.apiKeySecret = secret;
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: 'Kong admin bootstrap: HTTPS to the AWS APIs and the control plane Admin API only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECS, RDS and Secrets Manager APIs');
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const fn = new lambda.Function(this, 'Handler', {
+      description: `Configures the proxied Kong Admin API (${this.routePath}: service, key-auth, acl, ip-restriction, consumer and key, route)`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'admin-api-proxy')),
+      memorySize: 256,
+      timeout: waitTimeout.plus(Duration.minutes(2)),
+      logGroup,
+      vpc,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+    });
+    this.function = fn;
+    // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
+    // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
+    (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Lambda\'s managed policy for writing the function\'s logs');
+    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'Lambda\'s managed policy for the function\'s network interfaces in the VPC');
+
+    // Least privilege: this service, this cluster, this secret.
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'WakeControlPlane',
+      actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
+      resources: [cp.serviceArn],
+    }));
+    if (props.database) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'StartDatabase',
+        actions: ['rds:DescribeDBClusters', 'rds:StartDBCluster'],
+        resources: [props.database.clusterArn],
+      }));
+    }
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ApiKey',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+      resources: [secret.secretArn],
+    }));
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: 'Custom::KongAdminApiProxy',
+      properties: {
+        AdminApiUrl: props.adminApiUrl,
+        RoutePath: this.routePath,
+        AllowedCidrs: allowedCidrs,
+        ManagerOrigins: origins,
+        ApiKeySecretId: secret.secretArn,
+        ApiKeyGeneration: String(generation),
+        Cluster: cp.cluster.clusterArn,
+        ControlPlaneService: cp.serviceName,
+        ...(props.database ? { DatabaseCluster: props.database.clusterIdentifier } : {}),
+        WaitSeconds: String(waitTimeout.toSeconds()),
+      },
+    });
+    // The function's permissions and its own egress rules exist before it first runs.
+    this.resource.node.addDependency(fn.role!, securityGroup);
+  }
+
+  /** Lets `grantee` read the API key. */
+  public grantReadApiKey(grantee: iam.IGrantable): iam.Grant {
+    return this.apiKeySecret.grantRead(grantee);
+  }
+}
+
+/** Records that a cdk-nag rule was checked and why it does not apply (finding IDs with `::` included). */
+function acknowledge(construct: IConstruct, id: string, reason: string): void {
+  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+}
