@@ -24,6 +24,8 @@ export interface ReferenceConfig {
   readonly natGateways: number;
   /** Keep the control plane up all the time (no idle scaler). */
   readonly controlPlaneAlwaysOn: boolean;
+  /** Bump to rotate the admin API key on the next deployment. */
+  readonly adminApiKeyGeneration: number;
 }
 
 /** The defaults, also written to cdk.json so that they are visible and editable there. */
@@ -38,6 +40,7 @@ export const DEFAULT_CONFIG: ReferenceConfig = {
   databaseMaxCapacity: 2,
   natGateways: 1,
   controlPlaneAlwaysOn: false,
+  adminApiKeyGeneration: 1,
 };
 
 /** Reads the configuration from context, with clear errors for values that are not what a key needs. */
@@ -80,5 +83,6 @@ export function readConfig(node: Node): ReferenceConfig {
     databaseMaxCapacity: whole('databaseMaxCapacity'),
     natGateways: whole('natGateways'),
     controlPlaneAlwaysOn: flag('controlPlaneAlwaysOn'),
+    adminApiKeyGeneration: whole('adminApiKeyGeneration'),
   };
 }

@@ -36,6 +36,7 @@ export class ReferenceStack extends Stack {
       databaseMaxCapacity: config.databaseMaxCapacity,
       natGateways: config.natGateways,
       controlPlaneAlwaysOn: config.controlPlaneAlwaysOn,
+      adminApiKeyGeneration: config.adminApiKeyGeneration,
     });
   }
 }
