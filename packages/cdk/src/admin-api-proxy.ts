@@ -7,8 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
+import { acknowledgeVpcFunctionManagedPolicies, allowStartDatabase } from './private/lambda-function';
 
 /** Properties of {@link AdminApiProxy}. */
 export interface AdminApiProxyProps {
@@ -192,8 +193,7 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
     // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
     // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
     (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Lambda\'s managed policy for writing the function\'s logs');
-    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'Lambda\'s managed policy for the function\'s network interfaces in the VPC');
+    acknowledgeVpcFunctionManagedPolicies(fn);
 
     // Least privilege: this service, this cluster, this secret.
     fn.addToRolePolicy(new iam.PolicyStatement({
@@ -201,13 +201,7 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
       actions: ['ecs:DescribeServices', 'ecs:UpdateService'],
       resources: [cp.serviceArn],
     }));
-    if (props.database) {
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'StartDatabase',
-        actions: ['rds:DescribeDBClusters', 'rds:StartDBCluster'],
-        resources: [props.database.clusterArn],
-      }));
-    }
+    if (props.database) allowStartDatabase(fn, props.database);
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ApiKey',
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
@@ -240,7 +234,3 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
   }
 }
 
-/** Records that a cdk-nag rule was checked and why it does not apply (finding IDs with `::` included). */
-function acknowledge(construct: IConstruct, id: string, reason: string): void {
-  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-}

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,7 +10,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { acknowledge, acknowledgeVpcFunctionManagedPolicies, allowStartDatabase } from './private/lambda-function';
 
 /** Properties of {@link IdleScaler}. */
 export interface IdleScalerProps {
@@ -220,8 +221,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
     // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
     (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'Lambda\'s managed policy for writing the function\'s logs');
-    acknowledge(fn.role!, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]', 'Lambda\'s managed policy for the function\'s network interfaces in the VPC');
+    acknowledgeVpcFunctionManagedPolicies(fn);
     acknowledge(table, 'AwsSolutions-DDB3', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing');
 
     // Least privilege: these two services, this cluster, this table.
@@ -235,13 +235,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       actions: ['ecs:UpdateService'],
       resources: [cp.serviceArn],
     }));
-    if (props.database) {
-      fn.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'StartDatabase',
-        actions: ['rds:DescribeDBClusters', 'rds:StartDBCluster'],
-        resources: [props.database.clusterArn],
-      }));
-    }
+    if (props.database) allowStartDatabase(fn, props.database);
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'State',
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -378,14 +372,6 @@ function describeCluster(cluster: ecs.ICluster): string {
   return Token.isUnresolved(cluster.clusterName) ? cluster.node.path : cluster.clusterName;
 }
 
-/**
- * Records that a cdk-nag rule was checked and why it does not apply, as
- * `Validations.acknowledge` does: through the same metadata, which also takes
- * finding IDs that contain `::` (IAM4's managed-policy findings).
- */
-function acknowledge(construct: IConstruct, id: string, reason: string): void {
-  construct.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-}
 
 function checkRange(prop: string, value: Duration, min: Duration, max: Duration): void {
   const ms = value.toMilliseconds();
