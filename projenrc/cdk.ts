@@ -56,7 +56,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       '@types/aws-lambda@^8.10.164',
     ],
     // The admin bootstrap's tests wait on a (fast-polling) handler against moto and the emulator.
-    jestOptions: jestOptions({ testTimeout: 60_000 }),
+    jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
   });

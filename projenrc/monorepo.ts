@@ -202,6 +202,9 @@ export function jestOptions(extra: Partial<javascript.JestConfigOptions> = {}): 
     coverageText: false,
     configFilePath: 'jest.config.json',
     jestConfig: {
+      // A guard against hangs, not a speed target: on 2 busy cores a test that
+      // starts moto, the emulator or a synth can take several seconds.
+      testTimeout: 60_000,
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       ...extra,

@@ -59,7 +59,8 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
       outputs: ['cdk.out/**'],
     },
     test: {
-      dependsOn: ['compile', '^compile'],
+      // cfn-lint comes from the project venv.
+      dependsOn: ['compile', '^compile', '//#venv'],
       outputs: ['test-reports/**'],
     },
   });

@@ -57,7 +57,7 @@ describe('the reference deployment', () => {
     try {
       output = execFileSync(venvTool('cfn-lint'), ['--format', 'parseable', '--', ...templates], { encoding: 'utf8' });
     } catch (error: any) {
-      output = `${error.stdout}${error.stderr}`;
+      output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
     }
     expect(output.trim()).toBe('');
   });

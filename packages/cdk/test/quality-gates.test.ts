@@ -89,7 +89,7 @@ describe('quality gates', () => {
     try {
       output = execFileSync(venvTool('cfn-lint'), ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
     } catch (error: any) {
-      output = `${error.stdout}${error.stderr}`;
+      output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
     }
     expect(output.trim()).toBe('');
   });
