@@ -11,12 +11,13 @@
  * `wakeStep` is the pure decision; `waitForAdminApi` the loop around it.
  */
 
-/** The control plane's ECS service counts. */
-export interface ServiceCounts {
-  readonly desired: number;
-  readonly running: number;
-  readonly pending: number;
-}
+import type { ServiceCounts } from '@kong-hybrid/idle-scaler/src/core';
+import type { Clock, DatabasePort } from '@kong-hybrid/idle-scaler/src/ports';
+
+// The same ECS counts, Aurora port and clock as the idle scaler's (whose
+// AuroraCluster adapter the bootstrap uses).
+export type { Clock, DatabasePort, ServiceCounts };
+export { systemClock } from '@kong-hybrid/idle-scaler/src/ports';
 
 /** What the Admin API said to `GET /status`. */
 export type AdminApiStatus = 'ready' | 'database-unreachable' | 'unreachable';
@@ -57,26 +58,11 @@ export interface ControlPlanePort {
   setDesiredCount(count: number): Promise<void>;
 }
 
-/** The Aurora cluster (the idle scaler's `AuroraCluster` is one). */
-export interface DatabasePort {
-  status(): Promise<string>;
-  start(): Promise<void>;
-}
-
 /** `GET /status` of the Admin API. */
 export interface AdminApiProbe {
   status(): Promise<AdminApiStatus>;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 export interface WaitPorts {
   readonly controlPlane: ControlPlanePort;
