@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CustomResource, Duration, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -9,7 +8,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
-import { acknowledgeVpcFunctionManagedPolicies, allowStartDatabase } from './private/lambda-function';
+import { allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 
 /** Properties of {@link AdminApiProxy}. */
 export interface AdminApiProxyProps {
@@ -167,33 +166,19 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
     });
     this.apiKeySecret = secret;
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Kong admin bootstrap: HTTPS to the AWS APIs and the control plane Admin API only',
-      allowAllOutbound: false,
-    });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECS, RDS and Secrets Manager APIs');
-    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
-
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    const fn = new lambda.Function(this, 'Handler', {
+    const { fn, securityGroup } = bundledVpcFunction(this, {
+      id: 'Handler',
+      asset: 'admin-api-proxy',
       description: `Configures the proxied Kong Admin API (${this.routePath}: service, key-auth, acl, ip-restriction, consumer and key, route)`,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'admin-api-proxy')),
-      memorySize: 256,
       timeout: waitTimeout.plus(Duration.minutes(2)),
-      logGroup,
       vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
+      vpcSubnets: props.vpcSubnets,
+      logRetention: props.logRetention,
+      securityGroupDescription: 'Kong admin bootstrap: HTTPS to the AWS APIs and the control plane Admin API only',
+      awsApis: 'ECS, RDS and Secrets Manager APIs',
     });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
     this.function = fn;
-    // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
-    // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
-    (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-    acknowledgeVpcFunctionManagedPolicies(fn);
 
     // Least privilege: this service, this cluster, this secret.
     fn.addToRolePolicy(new iam.PolicyStatement({

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -11,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeVpcFunctionManagedPolicies, allowStartDatabase } from './private/lambda-function';
+import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 
 /** Properties of {@link IdleScaler}. */
 export interface IdleScalerProps {
@@ -175,34 +174,17 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     });
     this.stateTable = table;
 
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
-      allowAllOutbound: false,
-    });
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'ECS, RDS and DynamoDB APIs');
-    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
-    if (props.controlPlaneConnections) {
-      props.controlPlaneConnections.connections.allowFrom(this, ec2.Port.tcp(this.adminApiPort), 'Kong idle scaler reads /clustering/data-planes');
-    }
-
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-
-    const fn = new lambda.Function(this, 'Function', {
+    const { fn, securityGroup } = bundledVpcFunction(this, {
+      id: 'Function',
+      asset: 'idle-scaler',
       description: 'Starts the Kong control plane on demand and stops it when idle',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'idle-scaler')),
-      memorySize: 256,
       // One invocation polls through the whole wait for sync.
       timeout: syncTimeout.plus(Duration.minutes(1)),
-      logGroup,
       vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      securityGroups: [securityGroup],
+      vpcSubnets: props.vpcSubnets,
+      logRetention: props.logRetention,
+      securityGroupDescription: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
+      awsApis: 'ECS, RDS and DynamoDB APIs',
       environment: {
         CLUSTER_ARN: cluster.clusterArn,
         CONTROL_PLANE_SERVICE: cp.serviceName,
@@ -217,11 +199,11 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
         METRICS_NAMESPACE,
       },
     });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    if (props.controlPlaneConnections) {
+      props.controlPlaneConnections.connections.allowFrom(this, ec2.Port.tcp(this.adminApiPort), 'Kong idle scaler reads /clustering/data-planes');
+    }
     this.function = fn;
-    // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
-    // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
-    (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-    acknowledgeVpcFunctionManagedPolicies(fn);
     acknowledge(table, 'AwsSolutions-DDB3', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing');
 
     // Least privilege: these two services, this cluster, this table.

@@ -1,8 +1,64 @@
-import { Validations } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
+
+/** What {@link bundledVpcFunction} needs to know. */
+export interface BundledVpcFunctionOptions {
+  /** The construct ID of the function (the security group is `SecurityGroup`, the log group `Logs`). */
+  readonly id: string;
+  /** The bundle's folder under the library's `assets/`. */
+  readonly asset: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly vpc: ec2.IVpc;
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly logRetention?: logs.RetentionDays;
+  /** What the function's security group is for. */
+  readonly securityGroupDescription: string;
+  /** Which AWS APIs the HTTPS egress rule serves. */
+  readonly awsApis: string;
+  readonly environment?: { [key: string]: string };
+}
+
+/**
+ * One of our Lambda functions in the VPC: its bundled asset on Node.js 24
+ * ARM64, its own log group, and its own security group that may send HTTPS
+ * to the AWS APIs and nothing else (callers add the Admin API port).
+ */
+export function bundledVpcFunction(scope: Construct, options: BundledVpcFunctionOptions): { fn: lambda.Function; securityGroup: ec2.SecurityGroup } {
+  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
+    vpc: options.vpc,
+    description: options.securityGroupDescription,
+    allowAllOutbound: false,
+  });
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), options.awsApis);
+
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const fn = new lambda.Function(scope, options.id, {
+    description: options.description,
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', options.asset)),
+    memorySize: 256,
+    timeout: options.timeout,
+    logGroup,
+    vpc: options.vpc,
+    vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    securityGroups: [securityGroup],
+    environment: options.environment,
+  });
+  // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
+  // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
+  (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  acknowledgeVpcFunctionManagedPolicies(fn);
+  return { fn, securityGroup };
+}
 
 /**
  * Records that a cdk-nag rule was checked and why it does not apply, as
