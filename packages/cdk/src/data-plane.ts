@@ -1,10 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, Dependable, type IDependable } from 'constructs';
 import type { ClusterCertificate } from './cluster-certificate';
 import type { ControlPlane } from './control-plane';
 import type { KongTaskOptions } from './kong-task-options';
@@ -26,7 +26,11 @@ export interface DataPlaneProps extends KongTaskOptions {
   readonly listener: elbv2.IApplicationListener;
 
   /**
-   * Fewest tasks (at least 1; 2 or more keeps serving through a task or AZ loss).
+   * Fewest tasks (at least 1). With 2 or more, ECS balances them across the
+   * AZs (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-service-parameters.html),
+   * so the gateway keeps serving through the loss of a task or an AZ. With 1,
+   * that loss is an outage until a new task runs and has its configuration,
+   * which takes a control plane start when it is asleep.
    * @default 2
    */
   readonly minTasks?: number;
@@ -50,16 +54,46 @@ export interface DataPlaneProps extends KongTaskOptions {
   readonly requestsPerTarget?: number;
 
   /**
-   * CPU units of a data plane task.
+   * CPU units of a data plane task: a Fargate size (256, 512, 1024, …) that
+   * `memoryLimitMiB` must pair with. Kong's sizing guidance starts at 1-2
+   * cores and 2-4 GB for a development node and has one worker process per
+   * core, about 500 MB each
+   * (https://developer.konghq.com/gateway/resource-sizing-guidelines/); the
+   * default is smaller and scales out instead.
    * @default 512
    */
   readonly cpu?: number;
 
   /**
-   * Memory of a data plane task, in MiB.
+   * Memory of a data plane task, in MiB (a Fargate size for `cpu`).
    * @default 1024
    */
   readonly memoryLimitMiB?: number;
+
+  /**
+   * Run the tasks above `onDemandBaseTasks` on Fargate Spot: up to 70% cheaper
+   * (https://aws.amazon.com/fargate/pricing/), but AWS may stop a Spot task
+   * with a two-minute warning, and when Spot has no capacity ECS waits rather
+   * than falling back to on-demand
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html).
+   * ECS's API reference says Fargate Spot runs ARM64 Linux tasks on platform
+   * version 1.4.0 or later
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html);
+   * older copies of the developer guide say X86_64 only: if your region
+   * refuses ARM64 on Spot, set `cpuArchitecture` to X86_64. A cluster the
+   * construct does not own must have the FARGATE and FARGATE_SPOT capacity
+   * providers associated.
+   * @default false
+   */
+  readonly fargateSpot?: boolean;
+
+  /**
+   * With `fargateSpot`, how many tasks always run on regular (on-demand)
+   * Fargate; every task above them runs on Spot. The default keeps the whole
+   * minimum on-demand, so Spot only carries scale-out; 0 puts every task on Spot.
+   * @default - `minTasks`
+   */
+  readonly onDemandBaseTasks?: number;
 
   /**
    * Addresses Kong trusts to tell the client's address in `X-Forwarded-For`
@@ -127,6 +161,7 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     checkInteger('maxTasks', maxTasks, 1, 1000);
     checkOrder('minTasks', minTasks, 'maxTasks', maxTasks);
     checkRange('cpuTargetPercent', props.cpuTargetPercent, 10, 90);
+    const capacityProviderStrategies = dataPlaneCapacity(props.cluster, minTasks, maxTasks, props.fargateSpot, props.onDemandBaseTasks, this);
     checkInteger('requestsPerTarget', props.requestsPerTarget, 1, 1_000_000);
     const vpc = props.cluster.vpc;
     const trusted = props.trustedCidrs ? checkCidrList('trustedCidrs', props.trustedCidrs) : undefined;
@@ -176,12 +211,23 @@ export class DataPlane extends Construct implements ec2.IConnectable {
       securityGroups: [securityGroup],
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       assignPublicIp: false,
+      capacityProviderStrategies,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
       // A new task needs the control plane to get its configuration.
       healthCheckGracePeriod: Duration.seconds(120),
     });
+    if (capacityProviderStrategies) {
+      // The service may be created only once the cluster has the capacity
+      // providers; CDK adds that association late (an aspect), so look it up then.
+      const cluster = props.cluster;
+      const associations: IDependable = {};
+      Dependable.implement(associations, {
+        get dependencyRoots() { return cluster.node.findAll().filter((c) => c instanceof ecs.CfnClusterCapacityProviderAssociations); },
+      });
+      this.service.node.addDependency(associations);
+    }
     // Application Auto Scaling owns the count: a deployment must not reset it.
     const cfnService = this.service.node.defaultChild as ecs.CfnService;
     cfnService.addPropertyDeletionOverride('DesiredCount');
@@ -225,4 +271,29 @@ export class DataPlane extends Construct implements ec2.IConnectable {
   public metricHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', ...props });
   }
+}
+
+/**
+ * The data plane's capacity provider strategy: none (the Fargate launch type)
+ * unless `fargateSpot`; then `onDemandBaseTasks` on FARGATE and every task
+ * above them on FARGATE_SPOT.
+ */
+function dataPlaneCapacity(cluster: ecs.ICluster, minTasks: number, maxTasks: number, fargateSpot: boolean | undefined, onDemandBaseTasks: number | undefined, scope: Construct): ecs.CapacityProviderStrategy[] | undefined {
+  if (!fargateSpot) {
+    if (onDemandBaseTasks !== undefined) throw new Error(`onDemandBaseTasks needs fargateSpot, but fargateSpot is not set (got onDemandBaseTasks ${onDemandBaseTasks})`);
+    return undefined;
+  }
+  const base = onDemandBaseTasks ?? minTasks;
+  checkInteger('onDemandBaseTasks', base, 0, 1000);
+  checkOrder('onDemandBaseTasks', base, 'maxTasks', maxTasks);
+  if (cluster instanceof ecs.Cluster) {
+    cluster.enableFargateCapacityProviders();
+  } else {
+    Annotations.of(scope).addWarningV2('@kong-hybrid/cdk:fargateSpotCluster',
+      'fargateSpot: the cluster was not created by this construct; associate the FARGATE and FARGATE_SPOT capacity providers with it (PutClusterCapacityProviders), or the service cannot place its tasks');
+  }
+  return [
+    ...(base > 0 ? [{ capacityProvider: 'FARGATE', base, weight: 0 }] : []),
+    { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+  ];
 }

@@ -15,7 +15,7 @@ import { ClusterCertificate, ClusterMtlsMode } from './cluster-certificate';
 import { ControlPlane } from './control-plane';
 import { DataPlane } from './data-plane';
 import { GatewayFirewall } from './gateway-firewall';
-import { GatewayNetwork } from './gateway-network';
+import { GatewayEgress, GatewayNetwork } from './gateway-network';
 import { IdleScaler } from './idle-scaler';
 import { KongDatabase } from './kong-database';
 import type { KongTaskOptions } from './kong-task-options';
@@ -77,10 +77,32 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   readonly maxAzs?: number;
 
   /**
-   * NAT gateways of the new VPC: 1 keeps the idle cost low, one per AZ survives an AZ outage.
+   * NAT gateways of the new VPC, with `egress` NAT_GATEWAY: 1 keeps the idle
+   * cost low, one per AZ survives an AZ outage.
    * @default 1
    */
   readonly natGateways?: number;
+
+  /**
+   * How the new VPC's private subnets reach the internet: managed NAT
+   * gateways, or self-healing NAT instances (cheaper; egress pauses while a
+   * failed instance is replaced). See `GatewayEgress`.
+   * @default GatewayEgress.NAT_GATEWAY
+   */
+  readonly egress?: GatewayEgress;
+
+  /**
+   * NAT instances of the new VPC, with `egress` NAT_INSTANCE: one per AZ keeps
+   * each AZ's egress independent of the others.
+   * @default - one per AZ (`maxAzs`)
+   */
+  readonly natInstances?: number;
+
+  /**
+   * The NAT instances' type, with `egress` NAT_INSTANCE (it bounds the egress bandwidth).
+   * @default ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO)
+   */
+  readonly natInstanceType?: ec2.InstanceType;
 
   /**
    * Whether the new VPC records flow logs to CloudWatch Logs.
@@ -111,7 +133,9 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   // ---------------------------------------------------------------- data plane
 
   /**
-   * Fewest data plane tasks (1 or more).
+   * Fewest data plane tasks (1 or more). 2 or more, balanced across AZs,
+   * keep serving through a task or AZ loss; with 1 that loss is an outage
+   * until a replacement task has its configuration.
    * @default 2
    */
   readonly dataPlaneMinTasks?: number;
@@ -135,16 +159,31 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   readonly dataPlaneRequestsPerTarget?: number;
 
   /**
-   * CPU units of a data plane task.
+   * CPU units of a data plane task (a Fargate size: 256, 512, 1024, …). Kong's
+   * sizing guidance: https://developer.konghq.com/gateway/resource-sizing-guidelines/
    * @default 512
    */
   readonly dataPlaneCpu?: number;
 
   /**
-   * Memory of a data plane task, in MiB.
+   * Memory of a data plane task, in MiB (a Fargate size for `dataPlaneCpu`).
    * @default 1024
    */
   readonly dataPlaneMemoryMiB?: number;
+
+  /**
+   * Run the data plane tasks above `dataPlaneOnDemandBaseTasks` on Fargate
+   * Spot (cheaper; AWS may stop them with two minutes' warning).
+   * @default false
+   */
+  readonly dataPlaneFargateSpot?: boolean;
+
+  /**
+   * With `dataPlaneFargateSpot`, the data plane tasks that always run on
+   * regular Fargate; tasks above them run on Spot.
+   * @default - `dataPlaneMinTasks`: Spot carries only the scale-out
+   */
+  readonly dataPlaneOnDemandBaseTasks?: number;
 
   /**
    * More Kong settings for the data planes (`KONG_…` variables; never secrets).
@@ -410,7 +449,7 @@ export class KongHybridGateway extends Construct {
     this.adminAllowedCidrs = [...(props.adminAllowedCidrs ?? [])];
     checkCidrList('adminAllowedCidrs', this.adminAllowedCidrs);
     if (props.vpc) {
-      for (const prop of ['vpcCidr', 'maxAzs', 'natGateways', 'vpcFlowLogs'] as const) {
+      for (const prop of ['vpcCidr', 'maxAzs', 'natGateways', 'egress', 'natInstances', 'natInstanceType', 'vpcFlowLogs'] as const) {
         if (props[prop] !== undefined) throw new Error(`${prop} applies only to a new VPC, but vpc was given too (got ${prop} ${JSON.stringify(props[prop])})`);
       }
     }
@@ -430,6 +469,9 @@ export class KongHybridGateway extends Construct {
         cidr: props.vpcCidr,
         maxAzs: props.maxAzs,
         natGateways: props.natGateways,
+        egress: props.egress,
+        natInstances: props.natInstances,
+        natInstanceType: props.natInstanceType,
         flowLogs: props.vpcFlowLogs,
         flowLogRetention: props.logRetention,
       });
@@ -511,8 +553,18 @@ export class KongHybridGateway extends Construct {
       requestsPerTarget: props.dataPlaneRequestsPerTarget,
       cpu: props.dataPlaneCpu,
       memoryLimitMiB: props.dataPlaneMemoryMiB,
+      fargateSpot: props.dataPlaneFargateSpot,
+      onDemandBaseTasks: props.dataPlaneOnDemandBaseTasks,
       environment: props.dataPlaneEnvironment,
     });
+
+    if (this.network?.egress === GatewayEgress.NAT_INSTANCE) {
+      // A NAT instance needs a minute or two before it routes; tasks started
+      // earlier could not pull their image, and the deployment circuit breaker
+      // would count them as failures. (A NAT gateway's route is there at once.)
+      this.dataPlane.service.node.addDependency(this.network.egressReady);
+      this.controlPlane.service.node.addDependency(this.network.egressReady);
+    }
 
     if (props.firewall ?? true) {
       this.firewall = new GatewayFirewall(this, 'Firewall', {
