@@ -15,10 +15,11 @@ import { checkInteger, checkIpv4Cidr, checkOrder } from './private/validation';
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html),
  * and an IPv6-only ECS service needs a dual-stack load balancer with IPv6
  * target groups, ECR's dual-stack image URIs, and DNS64/NAT64 (a NAT gateway)
- * for every IPv4-only endpoint, Docker Hub's `kong` image among them
+ * for every IPv4-only endpoint
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-networking.html,
- * "Using a VPC in IPv6-only mode"). That would change the seed's security
- * group chain and still need a NAT gateway.
+ * "Using a VPC in IPv6-only mode"); whether every image registry serves IPv6
+ * is not established here. That would change the seed's security group chain
+ * and still need a NAT gateway.
  */
 export enum GatewayEgress {
   /**
