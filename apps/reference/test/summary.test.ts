@@ -8,8 +8,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import {
-  BUSY, estimateMonthlyCost, IDLE, inventoryFromTemplates, invocationsPerMonth, PRICES, renderSummary, securityGroupRules,
+  ALWAYS_ON, BUSY, estimateMonthlyCost, IDLE, inventoryFromTemplates, invocationsPerMonth, monthlyFigures, PRICES, profileDifferences,
+  renderSummary, securityGroupRules, tasksByCapacity, type Profile,
 } from '../src/summary';
 
 /** A small deployment with one of everything the cost model prices. */
@@ -143,7 +145,97 @@ describe('renderSummary', () => {
     const text = renderSummary(stacks);
     expect(text).toMatch(/^  Sample: \d+ resources/m);
     expect(text).toContain('→ DataPlane/Service');
-    expect(text).toMatch(/^\s+idle\s+busy$/m);
-    expect(text).toMatch(/^  total\s+\$\d+\.\d\d\s+\$\d+\.\d\d$/m);
+    expect(text).toMatch(/^\s+idle\s+busy\s+always-on$/m);
+    expect(text).toMatch(/^  total\s+\$\d+\.\d\d\s+\$\d+\.\d\d\s+\$\d+\.\d\d$/m);
+    expect(text).toMatch(/^  idle is \d\.\d\d × always-on$/m);
+    expect(text).toContain('read 2026-12-01');
+  });
+});
+
+/** A deployment with a NAT-instance-like Auto Scaling group and a service split between Fargate and Fargate Spot. */
+function synthesizeSpotAndInstances(spot: { base: number; spotWeight: number; onDemandWeight: number }, instanceType = 't4g.nano') {
+  const app = new App({ context: { 'aws:cdk:enable-path-metadata': true } });
+  const stack = new Stack(app, 'SpotSample');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task', { cpu: 1024, memoryLimitMiB: 2048, runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } });
+  taskDefinition.addContainer('kong', { image: ecs.ContainerImage.fromRegistry('kong:3.9.1') });
+  const dataPlane = new Construct(stack, 'DataPlane');
+  new ecs.FargateService(dataPlane, 'Service', {
+    cluster, taskDefinition, desiredCount: 4,
+    capacityProviderStrategies: [
+      { capacityProvider: 'FARGATE', base: spot.base, weight: spot.onDemandWeight },
+      { capacityProvider: 'FARGATE_SPOT', weight: spot.spotWeight },
+    ],
+  });
+  const launchTemplate = new ec2.LaunchTemplate(stack, 'NatTemplate', {
+    instanceType: new ec2.InstanceType(instanceType), machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    associatePublicIpAddress: true, blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
+  });
+  for (const i of [1, 2]) new autoscaling.AutoScalingGroup(stack, `Nat${i}`, { vpc, launchTemplate, minCapacity: 1, maxCapacity: 1 });
+  return inventoryFromTemplates([app.synth().getStackByName('SpotSample').template]);
+}
+
+describe('NAT instances and Fargate Spot in the cost model', () => {
+  const halfSpot = synthesizeSpotAndInstances({ base: 1, spotWeight: 1, onDemandWeight: 1 });
+  const service = halfSpot.fargateServices[0];
+  const idle = estimateMonthlyCost(halfSpot, IDLE);
+  const line = (prefix: string) => idle.lines.find((l) => l.item.startsWith(prefix))!;
+
+  test('GIVEN Auto Scaling groups with a launch template WHEN read THEN each names its instance type, size, volumes and public address', () => {
+    expect(halfSpot.autoScalingGroups).toEqual([
+      { path: 'Nat1/ASG', instanceType: 't4g.nano', instances: 1, volumes: [{ sizeGb: 8, type: 'gp3' }], publicIpv4: true },
+      { path: 'Nat2/ASG', instanceType: 't4g.nano', instances: 1, volumes: [{ sizeGb: 8, type: 'gp3' }], publicIpv4: true },
+    ]);
+  });
+
+  test('GIVEN a capacity provider strategy WHEN read THEN the on-demand base and the Spot share of the rest come from it', () => {
+    expect(service).toMatchObject({ minTasks: 4, onDemandBase: 1, spotBase: 0, spotShare: 0.5 });
+    expect(tasksByCapacity(service, 4)).toEqual({ onDemand: 2.5, spot: 1.5 });
+    expect(tasksByCapacity(service, 1)).toEqual({ onDemand: 1, spot: 0 });
+    expect(tasksByCapacity({ ...service, onDemandBase: 0, spotShare: 1 }, 3)).toEqual({ onDemand: 0, spot: 3 });
+  });
+
+  test('GIVEN tasks on Spot WHEN estimated THEN they cost the on-demand rate less the Spot discount', () => {
+    const perTask = (service.vcpu * PRICES.fargate.arm64.vcpuHour + service.memoryGb * PRICES.fargate.arm64.gbHour) * 730;
+    expect(line('Fargate DataPlane').usd).toBeCloseTo((2.5 + 1.5 * (1 - PRICES.fargate.spotDiscount)) * perTask, 6);
+    expect(line('Fargate DataPlane').detail).toContain('(1.5 on Spot)');
+  });
+
+  test('GIVEN NAT instances WHEN estimated THEN their hours, their gp3 volumes and their public addresses are priced', () => {
+    expect(line('EC2 instances').usd).toBeCloseTo(2 * (PRICES.ec2.instanceHour['t4g.nano'] * 730 + 8 * PRICES.ebs.gp3GbMonth), 6);
+    expect(line('Public IPv4').usd).toBeCloseTo(2 * PRICES.publicIpv4.hour * 730, 6); // no load balancer here: the two instances
+    expect(idle.unpriced).toEqual([]);
+  });
+
+  test('GIVEN an instance type without a price WHEN estimated THEN it is listed as unpriced, not guessed', () => {
+    const other = estimateMonthlyCost(synthesizeSpotAndInstances({ base: 0, spotWeight: 1, onDemandWeight: 0 }, 'm7g.large'), IDLE);
+    expect(other.unpriced).toEqual(['Nat1/ASG: 1 × m7g.large (no price for this instance type)', 'Nat2/ASG: 1 × m7g.large (no price for this instance type)']);
+    expect(other.lines.find((l) => l.item === 'EC2 instances')!.usd).toBe(0);
+  });
+});
+
+describe('always-on and profiles', () => {
+  test('GIVEN the sample WHEN priced always-on THEN it is idle plus one control plane task and Aurora at 0.5 ACU', () => {
+    const f = monthlyFigures(templates);
+    const cp = inventory.fargateServices.find((x) => x.stoppedWhenIdle)!;
+    const cpMonth = (cp.vcpu * PRICES.fargate[cp.architecture].vcpuHour + cp.memoryGb * PRICES.fargate[cp.architecture].gbHour) * 730;
+    const cloudMap = inventory.cloudMapServices > 0 ? PRICES.cloudMap.instanceMonth : 0;
+    expect(f.alwaysOn.scenario).toBe(ALWAYS_ON);
+    expect(f.alwaysOn.totalUsd - f.idle.totalUsd).toBeCloseTo(cpMonth + 0.5 * PRICES.aurora.acuHour * 730 + cloudMap, 6);
+    expect(f.ratio).toBeCloseTo(f.idle.totalUsd / f.alwaysOn.totalUsd, 12);
+  });
+
+  test('GIVEN a profile that changes one line WHEN compared THEN only that line is listed, named by the setting that moves it', () => {
+    const base = monthlyFigures(templates);
+    const cheaper = { ...base, idle: { ...base.idle, lines: base.idle.lines.map((l) => (l.item.startsWith('Fargate DataPlane') ? { ...l, usd: l.usd / 2 } : l)) } };
+    const profile: Profile = { name: 'p', description: 'd', settings: [
+      { key: 'dataPlaneCpu', value: 256, affects: /^Fargate .*DataPlane/ },
+      { key: 'natCount', value: 1, affects: /^NAT/ },
+      { key: 'egress', value: 'natInstance', affects: /^Fargate .*DataPlane/ },
+    ] };
+    const diffs = profileDifferences(base, cheaper, profile, { egress: 'natInstance' });
+    expect(diffs.map((d) => [d.item, d.setBy])).toEqual([['Fargate DataPlane/Service', ['dataPlaneCpu=256']]]);
+    expect(diffs[0].idleDeltaUsd).toBeLessThan(0);
   });
 });

@@ -1,4 +1,4 @@
-import type { DeploymentInventory } from './inventory';
+import type { DeploymentInventory, FargateServiceInventory } from './inventory';
 import { PRICES, type PriceList } from './prices';
 
 /** A way the deployment is used for a month. */
@@ -44,6 +44,20 @@ export const IDLE: UsageScenario = {
   tickSeconds: 0.2,
 };
 
+/**
+ * The always-on equivalent of idle: what the same deployment would cost doing
+ * nothing if it kept the control plane up and Aurora at 0.5 ACU (no idle
+ * scaler savings). Idle ÷ always-on is what the idle scaler and the cheap
+ * options save.
+ */
+export const ALWAYS_ON: UsageScenario = {
+  ...IDLE,
+  name: 'always-on',
+  description: 'as idle, but the CP runs all month and Aurora stays at 0.5 ACU (no idle savings)',
+  controlPlaneRunning: true,
+  auroraAcu: 0.5,
+};
+
 /** CP up, database at 0.5 ACU, a steady API load. */
 export const BUSY: UsageScenario = {
   name: 'busy',
@@ -72,6 +86,19 @@ export interface CostEstimate {
   readonly scenario: UsageScenario;
   readonly lines: CostLine[];
   readonly totalUsd: number;
+  /** What the inventory holds but the price list cannot price (left out of the total). */
+  readonly unpriced: string[];
+}
+
+/** How many of a Fargate service's tasks run on regular Fargate and how many on Spot. */
+export function tasksByCapacity(service: FargateServiceInventory, tasks: number): { onDemand: number; spot: number } {
+  // ECS places the bases first, then splits the rest by weight
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html).
+  const onDemandBase = Math.min(tasks, service.onDemandBase);
+  const spotBase = Math.min(tasks - onDemandBase, service.spotBase);
+  const rest = tasks - onDemandBase - spotBase;
+  const spot = spotBase + rest * service.spotShare;
+  return { onDemand: tasks - spot, spot };
 }
 
 const GB = 1e9;
@@ -82,6 +109,7 @@ export function estimateMonthlyCost(inventory: DeploymentInventory, scenario: Us
   const secondsAMonth = h * 3600;
   const requests = scenario.requestsPerSecond * secondsAMonth;
   const lines: CostLine[] = [];
+  const unpriced: string[] = [];
   const add = (item: string, usd: number, detail: string) => lines.push({ item, usd, detail });
 
   let controlPlaneTasks = 0;
@@ -90,8 +118,30 @@ export function estimateMonthlyCost(inventory: DeploymentInventory, scenario: Us
     if (service.stoppedWhenIdle) controlPlaneTasks += tasks;
     const rate = prices.fargate[service.architecture];
     const perTaskHour = service.vcpu * rate.vcpuHour + service.memoryGb * rate.gbHour;
-    add(`Fargate ${service.path}`, tasks * perTaskHour * h,
-      `${tasks} × ${service.vcpu} vCPU/${service.memoryGb} GB ${service.architecture}`);
+    const { onDemand, spot } = tasksByCapacity(service, tasks);
+    add(`Fargate ${service.path}`, (onDemand + spot * (1 - prices.fargate.spotDiscount)) * perTaskHour * h,
+      `${tasks} × ${service.vcpu} vCPU/${service.memoryGb} GB ${service.architecture}${spot > 0 ? ` (${spot} on Spot)` : ''}`);
+  }
+
+  const groups = inventory.autoScalingGroups;
+  if (groups.length > 0) {
+    let usd = 0;
+    for (const group of groups) {
+      const hourly = prices.ec2.instanceHour[group.instanceType];
+      if (hourly === undefined) {
+        unpriced.push(`${group.path}: ${group.instances} × ${group.instanceType} (no price for this instance type)`);
+        continue;
+      }
+      usd += group.instances * hourly * h;
+      for (const volume of group.volumes) {
+        if (volume.type !== 'gp3') unpriced.push(`${group.path}: a ${volume.type} volume (only gp3 is priced)`);
+        else usd += group.instances * volume.sizeGb * prices.ebs.gp3GbMonth;
+      }
+    }
+    const instances = groups.reduce((n, g) => n + g.instances, 0);
+    const types = [...new Set(groups.map((g) => g.instanceType))].join(', ');
+    const gb = groups.reduce((n, g) => n + g.instances * g.volumes.reduce((v, x) => v + x.sizeGb, 0), 0);
+    add('EC2 instances', usd, `${instances} × ${types} (Auto Scaling), ${gb} GB EBS`);
   }
 
   const albs = inventory.loadBalancers.length;
@@ -104,7 +154,8 @@ export function estimateMonthlyCost(inventory: DeploymentInventory, scenario: Us
     add('ALB', (albs * prices.alb.hour + lcu * prices.alb.lcuHour) * h, `${albs} ALB, ${lcu.toFixed(2)} LCU average`);
   }
 
-  const publicIps = inventory.loadBalancers.filter((lb) => lb.internetFacing).reduce((n, lb) => n + lb.zones, 0) + inventory.elasticIps;
+  const publicIps = inventory.loadBalancers.filter((lb) => lb.internetFacing).reduce((n, lb) => n + lb.zones, 0) + inventory.elasticIps
+    + groups.filter((g) => g.publicIpv4).reduce((n, g) => n + g.instances, 0);
   add('Public IPv4 addresses', publicIps * prices.publicIpv4.hour * h, `${publicIps} addresses (ALB nodes, NAT)`);
 
   if (inventory.natGateways > 0) {
@@ -154,5 +205,5 @@ export function estimateMonthlyCost(inventory: DeploymentInventory, scenario: Us
   add('Lambda', lambdaUsd, `${invocations} scheduled invocations`);
 
   const totalUsd = lines.reduce((sum, line) => sum + line.usd, 0);
-  return { scenario, lines, totalUsd };
+  return { scenario, lines, totalUsd, unpriced };
 }

@@ -10,6 +10,25 @@ export interface FargateServiceInventory {
   readonly minTasks: number;
   /** Whether the idle scaler stops this service while idle (the Kong control plane). */
   readonly stoppedWhenIdle: boolean;
+  /** Tasks placed on regular Fargate before the weights apply (the FARGATE provider's base; 0 without a strategy). */
+  readonly onDemandBase: number;
+  /** Tasks placed on Fargate Spot before the weights apply (the FARGATE_SPOT provider's base). */
+  readonly spotBase: number;
+  /** The share of tasks above the bases that runs on Fargate Spot (0 without a capacity provider strategy). */
+  readonly spotShare: number;
+}
+
+/** An Auto Scaling group (for example a NAT instance) as the cost model sees it. */
+export interface AutoScalingGroupInventory {
+  readonly path: string;
+  /** The instance type of its launch template or launch configuration. */
+  readonly instanceType: string;
+  /** Instances that always run: the group's minimum size. */
+  readonly instances: number;
+  /** EBS volumes of each instance. */
+  readonly volumes: Array<{ readonly sizeGb: number; readonly type: string }>;
+  /** Whether each instance gets a public IPv4 address. */
+  readonly publicIpv4: boolean;
 }
 
 /** A Lambda function as the cost model sees it. */
@@ -24,6 +43,7 @@ export interface FunctionInventory {
 /** What a synthesized deployment contains that costs money. */
 export interface DeploymentInventory {
   readonly fargateServices: FargateServiceInventory[];
+  readonly autoScalingGroups: AutoScalingGroupInventory[];
   readonly functions: FunctionInventory[];
   readonly natGateways: number;
   readonly loadBalancers: Array<{ readonly internetFacing: boolean; readonly zones: number }>;
@@ -59,6 +79,10 @@ export function inventoryFromTemplates(templates: CfnTemplate[], options: Invent
       .find(([, target]) => JSON.stringify(target.Properties?.ResourceId ?? '').includes(`"${id}"`));
     const minTasks = scalableTarget?.[1].Properties?.MinCapacity ?? r.Properties?.DesiredCount ?? 1;
     const cpuArchitecture = taskDefinition.Properties?.RuntimePlatform?.CpuArchitecture;
+    const strategy: Array<Record<string, any>> = r.Properties?.CapacityProviderStrategy ?? [];
+    const item = (provider: string) => strategy.find((i) => i.CapacityProvider === provider);
+    const weight = (provider: string) => Number(item(provider)?.Weight ?? 0);
+    const weights = weight('FARGATE') + weight('FARGATE_SPOT');
     return {
       path,
       vcpu: Number(taskDefinition.Properties?.Cpu) / 1024,
@@ -66,7 +90,27 @@ export function inventoryFromTemplates(templates: CfnTemplate[], options: Invent
       architecture: cpuArchitecture === 'ARM64' ? 'arm64' as const : 'x86' as const,
       minTasks: Number(minTasks),
       stoppedWhenIdle: stoppedWhenIdle(path),
+      onDemandBase: Number(item('FARGATE')?.Base ?? 0),
+      spotBase: Number(item('FARGATE_SPOT')?.Base ?? 0),
+      spotShare: weights > 0 ? weight('FARGATE_SPOT') / weights : 0,
     };
+  });
+
+  const autoScalingGroups = all('AWS::AutoScaling::AutoScalingGroup').map(({ id, r, t }) => {
+    const path = constructPath(r, id);
+    const templateId = referencedLogicalId(r.Properties?.LaunchTemplate?.LaunchTemplateId);
+    const configurationId = referencedLogicalId(r.Properties?.LaunchConfigurationName);
+    const data = templateId ? t.Resources?.[templateId]?.Properties?.LaunchTemplateData
+      : configurationId ? t.Resources?.[configurationId]?.Properties : undefined;
+    if (!data) throw new Error(`Auto Scaling group ${path}: its launch template or configuration is not in the same template`);
+    const volumes = (data.BlockDeviceMappings ?? []).filter((m: any) => m.Ebs).map((m: any) => ({
+      sizeGb: Number(m.Ebs.VolumeSize ?? 8),
+      type: String(m.Ebs.VolumeType ?? 'gp2'),
+    }));
+    const publicIpv4 = templateId
+      ? (data.NetworkInterfaces ?? []).some((n: any) => n.AssociatePublicIpAddress === true)
+      : data.AssociatePublicIpAddress === true;
+    return { path, instanceType: String(data.InstanceType), instances: Number(r.Properties?.MinSize ?? 0), volumes, publicIpv4 };
   });
 
   const ticks = new Map<string, number>();
@@ -98,6 +142,7 @@ export function inventoryFromTemplates(templates: CfnTemplate[], options: Invent
 
   return {
     fargateServices,
+    autoScalingGroups,
     functions,
     natGateways: all('AWS::EC2::NatGateway').length,
     loadBalancers,
