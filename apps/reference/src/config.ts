@@ -18,17 +18,35 @@ export interface ReferenceConfig {
   /** Fewest and most data plane tasks. */
   readonly dataPlaneMinTasks: number;
   readonly dataPlaneMaxTasks: number;
+  /** A data plane task's size: Fargate CPU units and memory in MiB. */
+  readonly dataPlaneCpu: number;
+  readonly dataPlaneMemoryMiB: number;
+  /** Run the data plane tasks above `dataPlaneOnDemandBaseTasks` on Fargate Spot. */
+  readonly dataPlaneFargateSpot: boolean;
+  /** With Spot: the data plane tasks that stay on regular Fargate (unset: the minimum). */
+  readonly dataPlaneOnDemandBaseTasks?: number;
   /** The database's highest capacity in ACU. */
   readonly databaseMaxCapacity: number;
-  /** NAT gateways: 1 keeps the idle cost low, one per AZ survives an AZ outage. */
-  readonly natGateways: number;
+  /** How the private subnets reach the internet: `natInstance` (self-healing NAT instances) or `natGateway`. */
+  readonly egress: EgressSetting;
+  /** How many NAT instances or NAT gateways: one per AZ (2) keeps each AZ's egress on its own. */
+  readonly natCount: number;
   /** Keep the control plane up all the time (no idle scaler). */
   readonly controlPlaneAlwaysOn: boolean;
   /** Bump to rotate the admin API key on the next deployment. */
   readonly adminApiKeyGeneration: number;
 }
 
-/** The defaults, also written to cdk.json so that they are visible and editable there. */
+/** The values of the `egress` key. */
+export const EGRESS_SETTINGS = ['natInstance', 'natGateway'] as const;
+export type EgressSetting = typeof EGRESS_SETTINGS[number];
+
+/**
+ * The defaults, also written to cdk.json so that they are visible and editable there.
+ * Two data planes in two AZs, each AZ with its own self-healing NAT instance:
+ * the idle cost stays under $90 a month without giving up availability (see
+ * the README's cost section and `npm run synth`).
+ */
 export const DEFAULT_CONFIG: ReferenceConfig = {
   domainName: 'kong-gw.example.com',
   zoneName: 'example.com',
@@ -37,8 +55,12 @@ export const DEFAULT_CONFIG: ReferenceConfig = {
   region: 'us-east-1',
   dataPlaneMinTasks: 2,
   dataPlaneMaxTasks: 10,
+  dataPlaneCpu: 512,
+  dataPlaneMemoryMiB: 1024,
+  dataPlaneFargateSpot: false,
   databaseMaxCapacity: 2,
-  natGateways: 1,
+  egress: 'natInstance',
+  natCount: 2,
   controlPlaneAlwaysOn: false,
   adminApiKeyGeneration: 1,
 };
@@ -46,6 +68,9 @@ export const DEFAULT_CONFIG: ReferenceConfig = {
 /** Reads the configuration from context, with clear errors for values that are not what a key needs. */
 export function readConfig(node: Node): ReferenceConfig {
   const raw = (key: keyof ReferenceConfig): unknown => node.tryGetContext(key) ?? DEFAULT_CONFIG[key];
+  if (node.tryGetContext('natGateways') !== undefined) {
+    throw new Error(`context natGateways was replaced by egress and natCount: use -c egress=natGateway -c natCount=${node.tryGetContext('natGateways')}`);
+  }
   const text = (key: keyof ReferenceConfig): string => {
     const value = raw(key);
     if (typeof value !== 'string' || value.trim() === '') throw new Error(`context ${key}: expected a non-empty string, got ${JSON.stringify(value)}`);
@@ -62,6 +87,11 @@ export function readConfig(node: Node): ReferenceConfig {
     if (value === true || value === 'true') return true;
     if (value === false || value === 'false') return false;
     throw new Error(`context ${key}: expected true or false, got ${JSON.stringify(value)}`);
+  };
+  const egress = (): EgressSetting => {
+    const value = raw('egress');
+    if (!EGRESS_SETTINGS.includes(value as EgressSetting)) throw new Error(`context egress: expected ${EGRESS_SETTINGS.join(' or ')}, got ${JSON.stringify(value)}`);
+    return value as EgressSetting;
   };
   const list = (key: keyof ReferenceConfig): string[] => {
     const value = raw(key);
@@ -80,8 +110,13 @@ export function readConfig(node: Node): ReferenceConfig {
     region: text('region'),
     dataPlaneMinTasks: whole('dataPlaneMinTasks'),
     dataPlaneMaxTasks: whole('dataPlaneMaxTasks'),
+    dataPlaneCpu: whole('dataPlaneCpu'),
+    dataPlaneMemoryMiB: whole('dataPlaneMemoryMiB'),
+    dataPlaneFargateSpot: flag('dataPlaneFargateSpot'),
+    ...(raw('dataPlaneOnDemandBaseTasks') === undefined ? {} : { dataPlaneOnDemandBaseTasks: whole('dataPlaneOnDemandBaseTasks') }),
     databaseMaxCapacity: whole('databaseMaxCapacity'),
-    natGateways: whole('natGateways'),
+    egress: egress(),
+    natCount: whole('natCount'),
     controlPlaneAlwaysOn: flag('controlPlaneAlwaysOn'),
     adminApiKeyGeneration: whole('adminApiKeyGeneration'),
   };

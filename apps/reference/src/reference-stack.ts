@@ -1,6 +1,6 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { KongHybridGateway } from '@kong-hybrid/cdk';
+import { GatewayEgress, KongHybridGateway } from '@kong-hybrid/cdk';
 import type { Construct } from 'constructs';
 import type { ReferenceConfig } from './config';
 
@@ -33,8 +33,13 @@ export class ReferenceStack extends Stack {
       adminAllowedCidrs: config.adminAllowedCidrs,
       dataPlaneMinTasks: config.dataPlaneMinTasks,
       dataPlaneMaxTasks: config.dataPlaneMaxTasks,
+      dataPlaneCpu: config.dataPlaneCpu,
+      dataPlaneMemoryMiB: config.dataPlaneMemoryMiB,
+      dataPlaneFargateSpot: config.dataPlaneFargateSpot,
+      dataPlaneOnDemandBaseTasks: config.dataPlaneOnDemandBaseTasks,
       databaseMaxCapacity: config.databaseMaxCapacity,
-      natGateways: config.natGateways,
+      egress: config.egress === 'natInstance' ? GatewayEgress.NAT_INSTANCE : GatewayEgress.NAT_GATEWAY,
+      ...(config.egress === 'natInstance' ? { natInstances: config.natCount } : { natGateways: config.natCount }),
       controlPlaneAlwaysOn: config.controlPlaneAlwaysOn,
       adminApiKeyGeneration: config.adminApiKeyGeneration,
     });

@@ -17,12 +17,18 @@ describe('readConfig', () => {
   });
 
   test('GIVEN cdk.json values WHEN read THEN typed values are taken as they are', () => {
-    expect(configOf({ natGateways: 2, adminAllowedCidrs: ['192.0.2.0/24'] })).toMatchObject({ natGateways: 2, adminAllowedCidrs: ['192.0.2.0/24'] });
+    expect(configOf({ egress: 'natGateway', natCount: 1, adminAllowedCidrs: ['192.0.2.0/24'] })).toMatchObject({ egress: 'natGateway', natCount: 1, adminAllowedCidrs: ['192.0.2.0/24'] });
+    expect(configOf({ dataPlaneFargateSpot: 'true', dataPlaneOnDemandBaseTasks: '0', dataPlaneCpu: '256' }))
+      .toMatchObject({ dataPlaneFargateSpot: true, dataPlaneOnDemandBaseTasks: 0, dataPlaneCpu: 256 });
+    expect(configOf({})).not.toHaveProperty('dataPlaneOnDemandBaseTasks');
   });
 
   test.each([
     [{ dataPlaneMinTasks: 'two' }, 'context dataPlaneMinTasks: expected a whole number, got "two"'],
-    [{ natGateways: -1 }, 'context natGateways: expected a whole number, got -1'],
+    [{ natCount: -1 }, 'context natCount: expected a whole number, got -1'],
+    [{ egress: 'ipv6' }, 'context egress: expected natInstance or natGateway, got "ipv6"'],
+    [{ dataPlaneOnDemandBaseTasks: 'one' }, 'context dataPlaneOnDemandBaseTasks: expected a whole number, got "one"'],
+    [{ natGateways: 2 }, 'context natGateways was replaced by egress and natCount: use -c egress=natGateway -c natCount=2'],
     [{ controlPlaneAlwaysOn: 'yes' }, 'context controlPlaneAlwaysOn: expected true or false, got "yes"'],
     [{ domainName: ' ' }, 'context domainName: expected a non-empty string, got " "'],
     [{ adminAllowedCidrs: [1] }, 'context adminAllowedCidrs: expected a list of strings (comma-separated on the command line), got [1]'],

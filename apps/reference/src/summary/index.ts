@@ -3,3 +3,4 @@ export * from './inventory';
 export * from './prices';
 export * from './security-groups';
 export * from './summary';
+export * from './profiles';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BUSY, type CostEstimate, estimateMonthlyCost, IDLE, type UsageScenario } from './cost-model';
+import { ALWAYS_ON, BUSY, type CostEstimate, estimateMonthlyCost, IDLE } from './cost-model';
 import { inventoryFromTemplates } from './inventory';
-import { PRICES } from './prices';
+import { PRICES, priceSourceLine } from './prices';
+import type { Profile } from './profiles';
 import { securityGroupRules } from './security-groups';
 import type { CfnTemplate } from './template';
 
@@ -23,8 +24,67 @@ export function readCloudAssembly(dir: string): SynthesizedStack[] {
     }));
 }
 
+/** A profile of the deployment, synthesized. */
+export interface SynthesizedProfile {
+  readonly profile: Profile;
+  readonly stacks: SynthesizedStack[];
+}
+
+/** A deployment's month idle, busy and always-on, and idle ÷ always-on. */
+export interface MonthlyFigures {
+  readonly idle: CostEstimate;
+  readonly busy: CostEstimate;
+  readonly alwaysOn: CostEstimate;
+  /** Idle as a share of always-on: what the idle scaler and the cheap options leave to pay. */
+  readonly ratio: number;
+}
+
+/** Prices one deployment (its synthesized templates) in the three scenarios. */
+export function monthlyFigures(templates: CfnTemplate[]): MonthlyFigures {
+  const inventory = inventoryFromTemplates(templates);
+  const [idle, busy, alwaysOn] = [IDLE, BUSY, ALWAYS_ON].map((s) => estimateMonthlyCost(inventory, s));
+  return { idle, busy, alwaysOn, ratio: idle.totalUsd / alwaysOn.totalUsd };
+}
+
+/** One line of a profile that differs from the reference, and the settings that can explain it. */
+export interface ProfileDifference {
+  readonly item: string;
+  readonly idleUsd: number;
+  readonly busyUsd: number;
+  readonly idleDeltaUsd: number;
+  /** `key=value` of each of the profile's settings that moves this line. */
+  readonly setBy: string[];
+}
+
+/**
+ * The lines where a profile's estimate differs from the reference's, each with
+ * the profile's settings that change it (those whose value differs from the
+ * reference's context, when given).
+ */
+export function profileDifferences(reference: MonthlyFigures, figures: MonthlyFigures, profile: Profile, referenceContext: Record<string, unknown> = {}): ProfileDifference[] {
+  const changed = profile.settings.filter((s) => referenceContext[s.key] !== s.value);
+  const usd = (e: CostEstimate, item: string) => e.lines.find((l) => l.item === item)?.usd ?? 0;
+  const items = [...new Set([...reference.idle.lines, ...figures.idle.lines].map((l) => l.item))];
+  return items
+    .filter((item) => Math.abs(usd(figures.idle, item) - usd(reference.idle, item)) >= 0.005 || Math.abs(usd(figures.busy, item) - usd(reference.busy, item)) >= 0.005)
+    .map((item) => ({
+      item,
+      idleUsd: usd(figures.idle, item),
+      busyUsd: usd(figures.busy, item),
+      idleDeltaUsd: usd(figures.idle, item) - usd(reference.idle, item),
+      setBy: changed.filter((s) => s.affects.test(item)).map((s) => `${s.key}=${s.value}`),
+    }));
+}
+
+/** What `npm run synth` prints besides the reference: its profiles. */
+export interface SummaryOptions {
+  readonly profiles?: SynthesizedProfile[];
+  /** The reference's context (cdk.json): a profile's rows name only the settings that differ from it. */
+  readonly referenceContext?: Record<string, unknown>;
+}
+
 /** The text `npm run synth` prints after synthesizing the reference deployment. */
-export function renderSummary(stacks: SynthesizedStack[], scenarios: UsageScenario[] = [IDLE, BUSY]): string {
+export function renderSummary(stacks: SynthesizedStack[], options: SummaryOptions = {}): string {
   const templates = stacks.map((s) => s.template);
   const out: string[] = [];
 
@@ -55,9 +115,9 @@ export function renderSummary(stacks: SynthesizedStack[], scenarios: UsageScenar
     out.push(`  ${rule.direction.padEnd(7)} ${from.padEnd(width)} → ${to.padEnd(width)} ${rule.ports}`);
   }
 
-  const inventory = inventoryFromTemplates(templates);
-  const estimates: CostEstimate[] = scenarios.map((s) => estimateMonthlyCost(inventory, s));
-  out.push('', `Estimated monthly cost (${PRICES.region} list prices as of ${PRICES.asOf}, ${PRICES.hoursPerMonth} h; ${PRICES.source}):`);
+  const reference = monthlyFigures(templates);
+  const estimates: CostEstimate[] = [reference.idle, reference.busy, reference.alwaysOn];
+  out.push('', `Estimated monthly cost (${priceSourceLine()}):`);
   const items = estimates[0].lines.map((l) => l.item);
   const itemWidth = Math.max(...items.map((i) => i.length), 5);
   out.push(`  ${''.padEnd(itemWidth)} ${estimates.map((e) => e.scenario.name.padStart(10)).join(' ')}`);
@@ -65,8 +125,36 @@ export function renderSummary(stacks: SynthesizedStack[], scenarios: UsageScenar
     out.push(`  ${item.padEnd(itemWidth)} ${estimates.map((e) => usd(e.lines[i].usd).padStart(10)).join(' ')}`);
   });
   out.push(`  ${'total'.padEnd(itemWidth)} ${estimates.map((e) => usd(e.totalUsd).padStart(10)).join(' ')}`);
+  out.push(`  idle is ${reference.ratio.toFixed(2)} × always-on`);
   for (const e of estimates) out.push(`  ${e.scenario.name}: ${e.scenario.description}`);
+  for (const note of new Set(estimates.flatMap((e) => e.unpriced))) out.push(`  not priced: ${note}`);
+  const unverified = Object.entries(PRICES.sources).filter(([, source]) => !source.shownOnPage).map(([name]) => name);
+  out.push(`  prices not shown on the stored AWS pages (src/summary/prices.ts says where they come from): ${unverified.join(', ')}`);
+
+  const profiles = options.profiles ?? [];
+  if (profiles.length > 0) {
+    const rows = [{ name: 'reference (cdk.json)', figures: reference }, ...profiles.map((p) => ({ name: p.profile.name, figures: monthlyFigures(p.stacks.map((x) => x.template)) }))];
+    const nameWidth = Math.max(...rows.map((r) => r.name.length));
+    out.push('', 'Profiles (monthly; set their context with -c key=value or in cdk.json):');
+    out.push(`  ${'profile'.padEnd(nameWidth)} ${['idle', 'busy', 'always-on'].map((h) => h.padStart(10)).join(' ')}  idle/always-on`);
+    for (const r of rows) {
+      out.push(`  ${r.name.padEnd(nameWidth)} ${[r.figures.idle, r.figures.busy, r.figures.alwaysOn].map((e) => usd(e.totalUsd).padStart(10)).join(' ')}  ${r.figures.ratio.toFixed(2)}`);
+    }
+    profiles.forEach((p, i) => {
+      const diffs = profileDifferences(reference, rows[i + 1].figures, p.profile, options.referenceContext);
+      const width = Math.max(...diffs.map((d) => d.item.length), 5);
+      out.push('', `  ${p.profile.name}: ${p.profile.description}`);
+      out.push(`    ${''.padEnd(width)} ${['idle', 'busy', 'Δ idle'].map((h) => h.padStart(10)).join(' ')}  set by`);
+      for (const d of diffs) {
+        out.push(`    ${d.item.padEnd(width)} ${[usd(d.idleUsd), usd(d.busyUsd), signed(d.idleDeltaUsd)].map((v) => v.padStart(10)).join(' ')}  ${d.setBy.join(', ') || '(no setting of the profile: check profiles.ts)'}`);
+      }
+    });
+  }
   return out.join('\n');
+}
+
+function signed(value: number): string {
+  return `${value < 0 ? '-' : '+'}${usd(Math.abs(value))}`;
 }
 
 function usd(value: number): string {
