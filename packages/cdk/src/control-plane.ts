@@ -198,6 +198,13 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
     this.connections = this.service.connections;
 
     this.connections.allowTo(props.databaseCluster, ec2.Port.tcp(databasePort), 'Kong control plane to its database');
+    // The task definition names only the cluster endpoint (KONG_PG_HOST), so
+    // CloudFormation would start the first task once the AWS::RDS::DBCluster
+    // exists, before its writer instance answers: wait for the whole database
+    // (cluster, writer instance, its security group rule). CloudFormation
+    // creates a resource after everything in its DependsOn
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html).
+    this.service.node.addDependency(props.databaseCluster);
   }
 
   /**

@@ -256,6 +256,11 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     this.connections.allowFrom(props.listener, ec2.Port.tcp(this.statusPort), 'Health check (/status/ready) from the load balancer');
 
     props.controlPlane.allowDataPlaneFrom(this);
+    // A first data plane has no configuration until a control plane answers on
+    // 8005; started before one exists it fails /status/ready and the circuit
+    // breaker rolls the stack back. CloudFormation finishes a service (steady
+    // state) before it starts what depends on it.
+    this.service.node.addDependency(props.controlPlane.service);
 
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minTasks, maxCapacity: maxTasks });
     this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 50 });
