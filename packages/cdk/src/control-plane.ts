@@ -11,6 +11,7 @@ import type { ClusterCertificate } from './cluster-certificate';
 import type { KongTaskOptions } from './kong-task-options';
 import { KONG_IMAGE_START, kongStartScript } from './private/kong-start-script';
 import { kongTask } from './private/kong-task';
+import { CONTROL_PLANE_HEALTH_CHECK, FIGURES, START_SCRIPT_BUDGET_SECONDS, START_SCRIPT_RETRY_DELAY_SECONDS } from './private/timing';
 
 /** Properties of {@link ControlPlane}. */
 export interface ControlPlaneProps extends KongTaskOptions {
@@ -137,7 +138,8 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
         KONG_PG_DATABASE: props.databaseName ?? 'kong',
         // Aurora PostgreSQL 15+ refuses unencrypted connections.
         KONG_PG_SSL: 'on',
-        // Longer than Aurora's resume from 0 ACU (15-30 s), so a first query waits instead of failing.
+        // Longer than Aurora's resume from 0 ACU (15-30 s, timing.ts), so a first query waits instead of failing
+        // (pg_timeout defaults to 5000 ms: kong/templates/kong_defaults.lua:127 at 3.9.3).
         KONG_PG_TIMEOUT: '60000',
         KONG_ADMIN_LISTEN: `0.0.0.0:${this.adminApiPort}`,
         KONG_CLUSTER_LISTEN: `0.0.0.0:${this.clusterPort}`,
@@ -150,14 +152,16 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
         { name: 'admin', containerPort: this.adminApiPort },
         { name: 'cluster', containerPort: this.clusterPort },
       ],
-      // Migrations first (tolerant of a resuming database), then Kong.
-      command: ['/bin/sh', '-c', kongStartScript({ maxAttempts: 30, retryDelaySeconds: 5, exec: KONG_IMAGE_START })],
+      // Migrations first (tolerant of a resuming or starting database, for a
+      // budget derived in timing.ts), then Kong.
+      command: ['/bin/sh', '-c', kongStartScript({ budgetSeconds: START_SCRIPT_BUDGET_SECONDS, retryDelaySeconds: START_SCRIPT_RETRY_DELAY_SECONDS, exec: KONG_IMAGE_START })],
+      // Tolerates the start script's whole budget, then Kong's start (timing.ts).
       healthCheck: {
         command: ['CMD-SHELL', 'kong health'],
-        interval: Duration.seconds(30),
-        timeout: Duration.seconds(10),
-        retries: 3,
-        startPeriod: Duration.seconds(300),
+        interval: Duration.seconds(CONTROL_PLANE_HEALTH_CHECK.intervalSeconds),
+        timeout: Duration.seconds(CONTROL_PLANE_HEALTH_CHECK.timeoutSeconds),
+        retries: CONTROL_PLANE_HEALTH_CHECK.retries,
+        startPeriod: Duration.seconds(CONTROL_PLANE_HEALTH_CHECK.startPeriodSeconds),
       },
     });
     container.addSecret('KONG_PG_USER', ecs.Secret.fromSecretsManager(props.databaseSecret, 'username'));
@@ -190,7 +194,7 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
         name: ControlPlane.SERVICE_NAME,
         dnsRecordType: servicediscovery.DnsRecordType.A,
         // The task's address changes at every start: keep resolvers' copies short.
-        dnsTtl: Duration.seconds(10),
+        dnsTtl: Duration.seconds(FIGURES.cloudMapRecordTtl.seconds),
       },
     });
     // Owned by the idle scaler (or the operator), never reset by a deployment.

@@ -9,6 +9,7 @@ import type { ClusterCertificate } from './cluster-certificate';
 import type { ControlPlane } from './control-plane';
 import type { KongTaskOptions } from './kong-task-options';
 import { kongTask } from './private/kong-task';
+import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS } from './private/timing';
 import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
 
 /** Properties of {@link DataPlane}. */
@@ -215,8 +216,10 @@ export class DataPlane extends Construct implements ec2.IConnectable {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
-      // A new task needs the control plane to get its configuration.
-      healthCheckGracePeriod: Duration.seconds(120),
+      // A new task needs the control plane to get its configuration; started
+      // while the control plane and the database sleep, that is a whole cold
+      // start (timing.ts: derived, with its sources).
+      healthCheckGracePeriod: Duration.seconds(DATA_PLANE_GRACE_SECONDS),
     });
     if (capacityProviderStrategies) {
       // The service may be created only once the cluster has the capacity
@@ -246,10 +249,10 @@ export class DataPlane extends Construct implements ec2.IConnectable {
         port: String(this.statusPort),
         protocol: elbv2.Protocol.HTTP,
         healthyHttpCodes: '200',
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+        interval: Duration.seconds(ALB_HEALTH_CHECK.intervalSeconds),
+        timeout: Duration.seconds(ALB_HEALTH_CHECK.timeoutSeconds),
+        healthyThresholdCount: ALB_HEALTH_CHECK.healthyThreshold,
+        unhealthyThresholdCount: ALB_HEALTH_CHECK.unhealthyThreshold,
       },
     });
     // CDK opens the traffic port only; the health check uses the status port.

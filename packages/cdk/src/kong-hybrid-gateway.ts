@@ -20,6 +20,7 @@ import { IdleScaler } from './idle-scaler';
 import { KongDatabase } from './kong-database';
 import type { KongTaskOptions } from './kong-task-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
+import { FIGURES } from './private/timing';
 import { checkCidrList } from './private/validation';
 
 /** Properties of {@link KongHybridGateway}. Every family is flat and prefixed; only the domain and its zone are required. */
@@ -190,6 +191,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    * @default - none
    */
   readonly dataPlaneEnvironment?: { [key: string]: string };
+
 
   // ---------------------------------------------------------------- control plane
 
@@ -483,11 +485,21 @@ export class KongHybridGateway extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    this.namespace = props.namespace ?? new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
-      vpc: this.vpc,
-      name: props.namespaceName ?? 'kong.internal',
-      description: 'Kong hybrid gateway: the control plane is kong-cp.<namespace>',
-    });
+    if (props.namespace) {
+      this.namespace = props.namespace;
+    } else {
+      const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
+        vpc: this.vpc,
+        name: props.namespaceName ?? 'kong.internal',
+        description: 'Kong hybrid gateway: the control plane is kong-cp.<namespace>',
+      });
+      // While the control plane sleeps kong-cp does not exist; how long the VPC
+      // resolver remembers that is the SOA's negative-caching TTL
+      // (https://docs.aws.amazon.com/cloud-map/latest/api/API_SOA.html), a step
+      // of every cold start (timing.ts).
+      (namespace.node.defaultChild as servicediscovery.CfnPrivateDnsNamespace).addPropertyOverride('Properties.DnsProperties.SOA.TTL', FIGURES.namespaceNegativeTtl.seconds);
+      this.namespace = namespace;
+    }
 
     this.database = new KongDatabase(this, 'Database', {
       vpc: this.vpc,
