@@ -10,6 +10,7 @@ import type { ControlPlane } from './control-plane';
 import type { KongTaskOptions } from './kong-task-options';
 import { kongTask } from './private/kong-task';
 import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS } from './private/timing';
+import { vpcIpv4Ranges } from './private/vpc-cidrs';
 import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
 
 /** Properties of {@link DataPlane}. */
@@ -98,8 +99,10 @@ export interface DataPlaneProps extends KongTaskOptions {
 
   /**
    * Addresses Kong trusts to tell the client's address in `X-Forwarded-For`
-   * (Kong's `trusted_ips`): where the load balancer's nodes are.
-   * @default - the VPC's CIDR block
+   * (Kong's `trusted_ips`): where the load balancer's nodes are. Trust nothing
+   * a client could send from: with `real_ip_recursive`, Kong takes the last
+   * untrusted address of the header.
+   * @default - every IPv4 range of the VPC: its primary CIDR block, the secondary blocks declared in this app, and its public subnets' blocks
    */
   readonly trustedCidrs?: string[];
 
@@ -166,7 +169,7 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     checkInteger('requestsPerTarget', props.requestsPerTarget, 1, 1_000_000);
     const vpc = props.cluster.vpc;
     const trusted = props.trustedCidrs ? checkCidrList('trustedCidrs', props.trustedCidrs) : undefined;
-    const trustedIps = trusted ? [...trusted.ipv4, ...trusted.ipv6].join(',') : vpc.vpcCidrBlock;
+    const trustedIps = trusted ? [...trusted.ipv4, ...trusted.ipv6].join(',') : vpcIpv4Ranges(this, vpc);
 
     const { taskDefinition, container, logGroup } = kongTask(this, {
       ...props,
@@ -183,6 +186,9 @@ export class DataPlane extends Construct implements ec2.IConnectable {
         // TLS ends at the load balancer; the admin API stays on the control plane.
         KONG_PROXY_LISTEN: `0.0.0.0:${this.proxyPort}`,
         KONG_ADMIN_LISTEN: 'off',
+        // Kong Manager runs on the admin's machine (the seed); its default
+        // listeners 8002/8445 (kong/templates/kong_defaults.lua:30 at 3.9.3) stay closed.
+        KONG_ADMIN_GUI_LISTEN: 'off',
         KONG_STATUS_LISTEN: `0.0.0.0:${this.statusPort}`,
         // Behind the load balancer, take the client's address from X-Forwarded-For,
         // trusting only the load balancer's hops (ip-restriction then sees the client).

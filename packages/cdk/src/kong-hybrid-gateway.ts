@@ -192,6 +192,13 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    */
   readonly dataPlaneEnvironment?: { [key: string]: string };
 
+  /**
+   * Addresses (IPv4 or IPv6 CIDR blocks) the data planes trust to report the
+   * client's address in `X-Forwarded-For` (Kong's `trusted_ips`): where the
+   * load balancer's nodes are. `ip-restriction` on `/kong-admin` depends on it.
+   * @default - every IPv4 range of the VPC: its primary CIDR block, the secondary blocks declared in this app, and its public subnets' blocks
+   */
+  readonly dataPlaneTrustedCidrs?: string[];
 
   // ---------------------------------------------------------------- control plane
 
@@ -568,6 +575,7 @@ export class KongHybridGateway extends Construct {
       fargateSpot: props.dataPlaneFargateSpot,
       onDemandBaseTasks: props.dataPlaneOnDemandBaseTasks,
       environment: props.dataPlaneEnvironment,
+      trustedCidrs: props.dataPlaneTrustedCidrs,
     });
 
     if (this.network?.egress === GatewayEgress.NAT_INSTANCE) {

@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -142,6 +143,42 @@ describe('3. data plane', () => {
     expect(dp.env).toMatchObject({ KONG_REAL_IP_HEADER: 'X-Forwarded-For', KONG_REAL_IP_RECURSIVE: 'on' });
     expect(dp.env.KONG_TRUSTED_IPS).toEqual({ 'Fn::GetAtt': [idOf(def.gateway.network!.vpc), 'CidrBlock'] });
     expect(containerOf(brought, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.20.0.0/16');
+  });
+
+  test('GIVEN a VPC whose public subnets (the load balancer\'s nodes) are in a secondary CIDR WHEN synthesized THEN Kong trusts that range too, or ip-restriction would see load-balancer addresses', () => {
+    const t = Template.fromStack(gatewayStack((stack) => ({
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0',
+        vpcCidrBlock: '10.20.0.0/16',
+        availabilityZones: ['us-east-1a', 'us-east-1b'],
+        publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0aaaaaaaaaaaaaaa2'],
+        publicSubnetIpv4CidrBlocks: ['100.64.0.0/24', '100.64.1.0/24'],
+        privateSubnetIds: ['subnet-0bbbbbbbbbbbbbbb1', 'subnet-0bbbbbbbbbbbbbbb2'],
+      }),
+    }), 'SecondaryCidr').stack);
+    expect(containerOf(t, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.20.0.0/16,100.64.0.0/24,100.64.1.0/24');
+  });
+
+  test('GIVEN a VPC with a secondary CIDR block declared in the app WHEN synthesized THEN Kong trusts every one of its blocks', () => {
+    const { stack } = gatewayStack((s) => {
+      const vpc = new ec2.Vpc(s, 'Vpc', { ipAddresses: ec2.IpAddresses.cidr('10.30.0.0/16'), maxAzs: 2, natGateways: 1 });
+      new ec2.CfnVPCCidrBlock(s, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '100.64.0.0/16' });
+      return { vpc };
+    }, 'DeclaredSecondary');
+    expect(containerOf(Template.fromStack(stack), 'data_plane').env.KONG_TRUSTED_IPS).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Vpc/), 'CidrBlock'] }, ',100.64.0.0/16']],
+    });
+  });
+
+  test('GIVEN dataPlaneTrustedCidrs WHEN synthesized THEN Kong trusts exactly those, and a bad CIDR is refused by name', () => {
+    const t = Template.fromStack(gatewayStack({ dataPlaneTrustedCidrs: ['10.0.0.0/8', '2001:db8::/32'] }, 'Trusted').stack);
+    expect(containerOf(t, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.0.0.0/8,2001:db8::/32');
+    expect(() => gatewayStack({ dataPlaneTrustedCidrs: ['10.0.0.0/33'] }, 'BadTrusted')).toThrow('trustedCidrs[0] must be an IPv4 or IPv6 CIDR block such as "203.0.113.0/24", got "10.0.0.0/33"');
+  });
+
+  test('GIVEN the default gateway WHEN synthesized THEN the DP opens no Kong Manager listener, and the variable is the construct\'s', () => {
+    expect(dp.env.KONG_ADMIN_GUI_LISTEN).toBe('off');
+    expect(() => gatewayStack({ dataPlaneEnvironment: { KONG_ADMIN_GUI_LISTEN: '0.0.0.0:8002' } }, 'Gui')).toThrow('environment must not set KONG_ADMIN_GUI_LISTEN');
   });
 
   test('GIVEN the default gateway WHEN synthesized THEN the target group health check is /status/ready on the status port', () => {
