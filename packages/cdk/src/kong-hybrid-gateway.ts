@@ -542,6 +542,7 @@ export class KongHybridGateway extends Construct {
 
     const taskOptions: KongTaskOptions = {
       kongImage: props.kongImage,
+      kongImagePullThroughCachePrefix: props.kongImagePullThroughCachePrefix,
       cpuArchitecture: props.cpuArchitecture,
       logRetention: props.logRetention,
     };

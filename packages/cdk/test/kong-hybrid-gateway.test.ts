@@ -122,9 +122,33 @@ describe('2. shared load balancer', () => {
 describe('3. data plane', () => {
   const dp = containerOf(template, 'data_plane');
 
-  test('GIVEN the default gateway WHEN synthesized THEN the DP runs the pinned kong:3.9.x image on ARM64', () => {
-    expect(dp.container.Image).toMatch(/^kong:3\.9\.\d+$/);
+  test('GIVEN the default gateway WHEN synthesized THEN both planes run Kong 3.9.3 from the Docker official-image mirror on ECR Public (no Docker Hub pull limit) on ARM64', () => {
+    expect(dp.container.Image).toBe('public.ecr.aws/docker/library/kong:3.9.3');
+    expect(containerOf(template, 'control_plane').container.Image).toBe('public.ecr.aws/docker/library/kong:3.9.3');
     expect(dp.task.RuntimePlatform).toEqual({ CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' });
+  });
+
+  test('GIVEN a digest-pinned image WHEN synthesized THEN the task pulls exactly that digest; a malformed digest is refused by name', () => {
+    const digest = `sha256:${'a1'.repeat(32)}`;
+    const t = Template.fromStack(gatewayStack({ kongImage: `public.ecr.aws/docker/library/kong:3.9.3@${digest}` }, 'Digest').stack);
+    expect(containerOf(t, 'data_plane').container.Image).toBe(`public.ecr.aws/docker/library/kong:3.9.3@${digest}`);
+    expect(() => gatewayStack({ kongImage: 'public.ecr.aws/docker/library/kong:3.9.3@sha256:abc' }, 'BadDigest'))
+      .toThrow('kongImage must pin a digest as @sha256:<64 hex digits>, got "public.ecr.aws/docker/library/kong:3.9.3@sha256:abc"');
+  });
+
+  test('GIVEN an ECR pull-through cache prefix WHEN synthesized THEN the image comes through the cache in this account and region, and the execution role may import it', () => {
+    const { stack } = gatewayStack({ kongImagePullThroughCachePrefix: 'ecr-public' }, 'Cache');
+    const t = Template.fromStack(stack);
+    expect(JSON.stringify(containerOf(t, 'data_plane').container.Image)).toContain('.dkr.ecr.');
+    expect(JSON.stringify(containerOf(t, 'data_plane').container.Image)).toContain('/ecr-public/docker/library/kong:3.9.3');
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+        Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':repository/ecr-public/docker/library/kong$')])] },
+      })]) },
+    });
+    expect(() => gatewayStack({ kongImage: 'quay.io/kong/kong:3.9.3', kongImagePullThroughCachePrefix: 'quay' }, 'BadCache'))
+      .toThrow('kongImagePullThroughCachePrefix needs an image from public.ecr.aws or Docker Hub, got kongImage "quay.io/kong/kong:3.9.3"');
   });
 
   test('GIVEN the default gateway WHEN synthesized THEN the DP is a DB-less data plane of the CP found through Cloud Map on 8005', () => {

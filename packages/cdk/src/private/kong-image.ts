@@ -1,13 +1,35 @@
-import { Annotations, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
-/** The Kong image when none is given: the last open-source line, pinned (facts.md). */
-export const DEFAULT_KONG_IMAGE = 'kong:3.9.1';
+/**
+ * The Kong image when none is given: Kong 3.9.3, the last open-source patch
+ * (Kong/kong tags end at 3.9.3), from the Docker official-image mirror on
+ * Amazon ECR Public rather than Docker Hub.
+ *
+ * Why that registry: every control plane wake, data plane scale-out and
+ * crash-looping task is a pull (Fargate caches no image), all through one
+ * NAT address, and Docker Hub allows unauthenticated clients 10 pulls an hour
+ * per IPv4 address (https://docs.docker.com/docker-hub/usage/). ECR Public
+ * allows 10 image pulls a second to resources running on ECS, Fargate or EC2,
+ * and 1 a second unauthenticated from elsewhere
+ * (https://docs.aws.amazon.com/AmazonECR/latest/public/public-service-quotas.html).
+ * AWS mirrors the Docker Official Images under public.ecr.aws/docker/library
+ * (aws/containers-roadmap#1168, shipped); `kong` is an official image, and
+ * docker-library/official-images `library/kong` (commit 37079fb, 2026-08-21)
+ * tags 3.9.3 for amd64 and arm64v8, built from Kong/docker-kong at tag 3.9.3.
+ * We could not pull from the registry on the build machines: if the mirror
+ * lagged, set `kongImage` (for example `kong:3.9.3`) or use a pull-through
+ * cache (`kongImagePullThroughCachePrefix`).
+ */
+export const DEFAULT_KONG_IMAGE = 'public.ecr.aws/docker/library/kong:3.9.3';
 
 /** `/status/ready` appeared in Kong 3.3; the data plane's health check needs it. */
 const MINIMUM = [3, 3];
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Splits `registry/repo:tag@digest` into repository, tag and digest. */
 export function parseImage(ref: string): { repository: string; tag?: string; digest?: string } {
@@ -19,14 +41,38 @@ export function parseImage(ref: string): { repository: string; tag?: string; dig
 }
 
 /**
- * The container image for a Kong image reference, after checking its version.
- * An ECR reference gets an image whose pull permission CDK grants; anything
- * else is pulled from its registry (Docker Hub for `kong:…`).
+ * Where the image is inside an ECR pull-through cache whose rule maps
+ * `prefix` to the image's registry: `<prefix>/<path in that registry>`
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-working-pulling.html).
+ * Docker Hub's official images live under `library/`.
  */
-export function kongContainerImage(scope: Construct, prop: string, ref: string): ecs.ContainerImage {
-  if (Token.isUnresolved(ref)) return ecs.ContainerImage.fromRegistry(ref);
+export function cachedRepositoryName(prop: string, ref: string, repository: string, prefix: string): string {
+  if (repository.startsWith('public.ecr.aws/')) return `${prefix}/${repository.slice('public.ecr.aws/'.length)}`;
+  const hub = repository.replace(/^(docker\.io|registry-1\.docker\.io|index\.docker\.io)\//, '');
+  const firstPart = hub.split('/')[0];
+  const isDockerHub = hub === repository ? !firstPart.includes('.') && !firstPart.includes(':') && firstPart !== 'localhost' : true;
+  if (!isDockerHub) throw new Error(`${prop}PullThroughCachePrefix needs an image from public.ecr.aws or Docker Hub, got ${prop} ${JSON.stringify(ref)}`);
+  return `${prefix}/${hub.includes('/') ? hub : `library/${hub}`}`;
+}
+
+/** Options of {@link kongContainerImage}. */
+export interface KongImageOptions {
+  /** An ECR pull-through cache rule's repository prefix in this account and region. */
+  readonly pullThroughCachePrefix?: string;
+}
+
+/**
+ * The container image for a Kong image reference, after checking its version
+ * and digest. An ECR reference gets an image whose pull permission CDK
+ * grants; with a pull-through cache prefix the image comes from this
+ * account's cache (`grantCacheImport` adds what the cache needs); anything
+ * else is pulled from its registry.
+ */
+export function kongContainerImage(scope: Construct, prop: string, ref: string, options: KongImageOptions = {}): { image: ecs.ContainerImage; grantCacheImport?: (role: iam.IRole) => void } {
+  if (Token.isUnresolved(ref)) return { image: ecs.ContainerImage.fromRegistry(ref) };
   const { repository, tag, digest } = parseImage(ref);
-  if (!repository || /\s/.test(ref)) throw new Error(`${prop} must be an image reference such as "kong:3.9.1", got ${JSON.stringify(ref)}`);
+  if (!repository || /\s/.test(ref)) throw new Error(`${prop} must be an image reference such as "${DEFAULT_KONG_IMAGE}", got ${JSON.stringify(ref)}`);
+  if (digest !== undefined && !DIGEST.test(digest)) throw new Error(`${prop} must pin a digest as @sha256:<64 hex digits>, got ${JSON.stringify(ref)}`);
 
   const version = tag?.match(/^(\d+)\.(\d+)/);
   if (version) {
@@ -36,7 +82,30 @@ export function kongContainerImage(scope: Construct, prop: string, ref: string):
     }
   } else if (!digest) {
     Annotations.of(scope).addWarningV2('@kong-hybrid/cdk:kongImageVersion',
-      `${prop} ${JSON.stringify(ref)} has no version tag: it cannot be checked for Kong >= 3.3, and deployments are not repeatable. Pin a tag such as "kong:3.9.1".`);
+      `${prop} ${JSON.stringify(ref)} has no version tag: it cannot be checked for Kong >= 3.3, and deployments are not repeatable. Pin a tag such as "${DEFAULT_KONG_IMAGE}".`);
+  }
+
+  const prefix = options.pullThroughCachePrefix;
+  if (prefix !== undefined) {
+    if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(prefix) || prefix.length < 2 || prefix.length > 30) {
+      throw new Error(`${prop}PullThroughCachePrefix must be an ECR repository prefix (2-30 lowercase letters, digits, '.', '_' or '-'), got ${JSON.stringify(prefix)}`);
+    }
+    const name = cachedRepositoryName(prop, ref, repository, prefix);
+    const stack = Stack.of(scope);
+    const repo = ecr.Repository.fromRepositoryAttributes(scope, 'KongImageCache', {
+      repositoryName: name,
+      repositoryArn: stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: name }),
+    });
+    return {
+      image: ecs.ContainerImage.fromEcrRepository(repo, digest ?? tag ?? 'latest'),
+      // The first pull imports the image and creates the cached repository
+      // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-iam.html).
+      grantCacheImport: (role) => role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'KongImagePullThroughCache',
+        actions: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+        resources: [repo.repositoryArn],
+      })),
+    };
   }
 
   const ecrMatch = repository.match(/^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(.+)$/);
@@ -46,7 +115,7 @@ export function kongContainerImage(scope: Construct, prop: string, ref: string):
       repositoryName: name,
       repositoryArn: `arn:${region.startsWith('cn-') ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${name}`,
     });
-    return ecs.ContainerImage.fromEcrRepository(repo, digest ?? tag ?? 'latest');
+    return { image: ecs.ContainerImage.fromEcrRepository(repo, digest ?? tag ?? 'latest') };
   }
-  return ecs.ContainerImage.fromRegistry(ref);
+  return { image: ecs.ContainerImage.fromRegistry(ref) };
 }

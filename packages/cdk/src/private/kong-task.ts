@@ -45,8 +45,9 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
     },
   });
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const { image, grantCacheImport } = kongContainerImage(scope, 'kongImage', spec.kongImage ?? DEFAULT_KONG_IMAGE, { pullThroughCachePrefix: spec.kongImagePullThroughCachePrefix });
   const container = taskDefinition.addContainer('kong', {
-    image: kongContainerImage(scope, 'kongImage', spec.kongImage ?? DEFAULT_KONG_IMAGE),
+    image,
     essential: true,
     environment: { ...spec.userEnvironment, ...spec.environment },
     portMappings: spec.portMappings,
@@ -54,6 +55,7 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
     healthCheck: spec.healthCheck,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'kong' }),
   });
+  grantCacheImport?.(taskDefinition.obtainExecutionRole());
   Validations.of(taskDefinition).acknowledge({
     id: 'AwsSolutions-ECS2',
     reason: 'The environment holds only non-secret Kong settings (roles, listeners, host names); certificates, keys and database credentials arrive as ECS secrets from Secrets Manager.',
