@@ -12,6 +12,23 @@ export const DEFAULT_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesKnownBadInputsRuleSet',
 ];
 
+/**
+ * Rules of `AWSManagedRulesCommonRuleSet` that the firewall counts instead of
+ * blocking unless told otherwise, because ordinary API and admin traffic
+ * trips them (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html):
+ * - `SizeRestrictions_BODY` blocks request bodies over 8 KB: uploads, batch
+ *   calls, a decK sync through `/kong-admin`;
+ * - `NoUserAgent_HEADER` blocks requests without a User-Agent: many API
+ *   clients, health probes and SDKs send none;
+ * - `GenericRFI_BODY` blocks bodies with a URL whose host is an IPv4
+ *   address: a Kong service `url` such as `http://10.0.3.7:8080` sent to
+ *   `/kong-admin`.
+ * Counted requests still show in the web ACL's metrics and sampled requests.
+ */
+export const DEFAULT_COUNTED_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEADER', 'GenericRFI_BODY'];
+
+const COMMON_RULE_SET = 'AWSManagedRulesCommonRuleSet';
+
 /** Properties of {@link GatewayFirewall}. */
 export interface GatewayFirewallProps {
   /** The load balancer the web ACL protects. */
@@ -35,6 +52,13 @@ export interface GatewayFirewallProps {
    * @default - IP reputation, common rule set, known bad inputs
    */
   readonly managedRuleGroups?: string[];
+
+  /**
+   * Rules of `AWSManagedRulesCommonRuleSet` set to Count instead of Block.
+   * Pass `[]` to block with every rule (tightest), or a subset.
+   * @default - SizeRestrictions_BODY, NoUserAgent_HEADER, GenericRFI_BODY
+   */
+  readonly countedRules?: string[];
 
   /**
    * Requests one client address may send in 5 minutes before it is blocked.
@@ -84,6 +108,13 @@ export class GatewayFirewall extends Construct {
     groups.forEach((name, i) => {
       if (!/^AWSManagedRules[A-Za-z0-9]+$/.test(name)) throw new Error(`managedRuleGroups[${i}] must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet", got ${JSON.stringify(name)}`);
     });
+    const counted = [...(props.countedRules ?? DEFAULT_COUNTED_RULES)];
+    counted.forEach((name, i) => {
+      if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`countedRules[${i}] must be a rule name of ${COMMON_RULE_SET} such as "SizeRestrictions_BODY", got ${JSON.stringify(name)}`);
+    });
+    if (props.countedRules !== undefined && counted.length > 0 && !groups.includes(COMMON_RULE_SET)) {
+      throw new Error(`countedRules apply to ${COMMON_RULE_SET}, which managedRuleGroups does not include (got countedRules ${JSON.stringify(counted)})`);
+    }
     const metricPrefix = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${metricPrefix}-${metricName}`.slice(-128) });
 
@@ -141,7 +172,15 @@ export class GatewayFirewall extends Construct {
         name,
         priority: 10 + i,
         overrideAction: { none: {} },
-        statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: 'AWS',
+            name,
+            ...(name === COMMON_RULE_SET && counted.length > 0
+              ? { ruleActionOverrides: counted.map((rule) => ({ name: rule, actionToUse: { count: {} } })) }
+              : {}),
+          },
+        },
         visibilityConfig: visibility(name),
       })),
     ];

@@ -346,6 +346,16 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   readonly firewallManagedRuleGroups?: string[];
 
   /**
+   * Rules of the AWS common rule set (`AWSManagedRulesCommonRuleSet`) the web
+   * ACL counts instead of blocking, because ordinary traffic trips them:
+   * bodies over 8 KB, requests without a User-Agent, bodies holding a URL with
+   * an IP address as host (a Kong service `url` sent to `/kong-admin`).
+   * Pass `[]` to block with every rule.
+   * @default - SizeRestrictions_BODY, NoUserAgent_HEADER, GenericRFI_BODY
+   */
+  readonly firewallCountedRules?: string[];
+
+  /**
    * Requests one client address may send in 5 minutes before the web ACL blocks it.
    * @default 2000
    */
@@ -592,12 +602,13 @@ export class KongHybridGateway extends Construct {
         loadBalancer: this.loadBalancer,
         adminAllowedCidrs: this.adminAllowedCidrs,
         managedRuleGroups: props.firewallManagedRuleGroups,
+        countedRules: props.firewallCountedRules,
         rateLimit: props.firewallRateLimit,
         logging: props.firewallLogging,
         logRetention: props.logRetention,
       });
     } else {
-      for (const prop of ['firewallManagedRuleGroups', 'firewallRateLimit', 'firewallLogging'] as const) {
+      for (const prop of ['firewallManagedRuleGroups', 'firewallCountedRules', 'firewallRateLimit', 'firewallLogging'] as const) {
         if (props[prop] !== undefined) throw new Error(`${prop} needs the firewall, but firewall is false (got ${prop} ${JSON.stringify(props[prop])})`);
       }
     }

@@ -456,11 +456,34 @@ describe('8. firewall', () => {
 
   test('GIVEN the default gateway WHEN synthesized THEN the managed rule groups are IP reputation, common rule set and known bad inputs', () => {
     const groups = acl().Properties.Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement).map((r: any) => r.Statement.ManagedRuleGroupStatement);
-    expect(groups).toEqual([
-      { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' },
-      { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' },
-      { VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' },
+    expect(groups.map((g: any) => [g.VendorName, g.Name])).toEqual([
+      ['AWS', 'AWSManagedRulesAmazonIpReputationList'],
+      ['AWS', 'AWSManagedRulesCommonRuleSet'],
+      ['AWS', 'AWSManagedRulesKnownBadInputsRuleSet'],
     ]);
+  });
+
+  const commonRuleSet = (t: Template) => (Object.values(t.findResources('AWS::WAFv2::WebACL'))[0] as any).Properties.Rules
+    .map((r: any) => r.Statement.ManagedRuleGroupStatement).find((g: any) => g?.Name === 'AWSManagedRulesCommonRuleSet');
+
+  test('GIVEN the default gateway WHEN synthesized THEN bodies over 8 KB, requests without a User-Agent and bodies with IP-host URLs are counted, not blocked; every other rule still blocks', () => {
+    expect(commonRuleSet(template).RuleActionOverrides).toEqual([
+      { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+      { Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } },
+      { Name: 'GenericRFI_BODY', ActionToUse: { Count: {} } },
+    ]);
+    // The other groups keep their own actions.
+    const others = acl().Properties.Rules.map((r: any) => r.Statement.ManagedRuleGroupStatement).filter((g: any) => g && g.Name !== 'AWSManagedRulesCommonRuleSet');
+    expect(others.every((g: any) => g.RuleActionOverrides === undefined)).toBe(true);
+  });
+
+  test('GIVEN firewallCountedRules [] WHEN synthesized THEN every common rule blocks again; an unknown name or a missing common rule set is refused by name', () => {
+    expect(commonRuleSet(Template.fromStack(gatewayStack({ firewallCountedRules: [] }, 'Strict').stack)).RuleActionOverrides).toBeUndefined();
+    expect(commonRuleSet(Template.fromStack(gatewayStack({ firewallCountedRules: ['SizeRestrictions_BODY'] }, 'OnlySize').stack)).RuleActionOverrides)
+      .toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
+    expect(() => gatewayStack({ firewallCountedRules: ['size restrictions'] }, 'BadRule')).toThrow('countedRules[0] must be a rule name of AWSManagedRulesCommonRuleSet such as "SizeRestrictions_BODY", got "size restrictions"');
+    expect(() => gatewayStack({ firewallCountedRules: ['NoUserAgent_HEADER'], firewallManagedRuleGroups: ['AWSManagedRulesAmazonIpReputationList'] }, 'NoCrs'))
+      .toThrow('countedRules apply to AWSManagedRulesCommonRuleSet, which managedRuleGroups does not include (got countedRules ["NoUserAgent_HEADER"])');
   });
 
   test('GIVEN the default gateway WHEN synthesized THEN a rate-based rule blocks one address above 2000 requests in 5 minutes', () => {
