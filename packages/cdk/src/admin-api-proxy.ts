@@ -1,6 +1,8 @@
-import { CustomResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +11,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
 import { allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
+
+/**
+ * Stack statuses after which the bootstrap repairs `/kong-admin` (the same
+ * list as the handler's, lambda/admin-api-proxy/events.ts; a test keeps them equal).
+ */
+export const REPAIR_AFTER_STACK_STATUSES = ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 
 /** Properties of {@link AdminApiProxy}. */
 export interface AdminApiProxyProps {
@@ -107,6 +115,15 @@ export interface AdminApiProxyProps {
  * the same input makes no change in Kong. On delete it removes what it
  * created (entities tagged `kong-hybrid-admin-proxy`).
  *
+ * It also repairs drift (a `deck gateway sync` that deleted what is not in
+ * its file, a stray DELETE): two EventBridge rules run the same convergence,
+ * with the same settings, when a control plane task starts (a wake by the
+ * idle scaler, a deployment, a replacement) and after every stack update
+ * (UPDATE_COMPLETE, UPDATE_ROLLBACK_COMPLETE). A repair never wakes the
+ * control plane, never writes a new key and never deletes a credential. The
+ * template stays deterministic: nothing in it changes from one synth to the
+ * next.
+ *
  * The function must reach the Admin API: allow it with
  * `gateway.allowAdminApiFrom(proxy)` (or
  * `controlPlane.connections.allowFrom(proxy, ec2.Port.tcp(8001))`), and make
@@ -130,6 +147,12 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
 
   /** The proxied path, such as `/kong-admin`. */
   public readonly routePath: string;
+
+  /** Repairs `/kong-admin` when a control plane task starts. */
+  public readonly repairOnControlPlaneStart: events.Rule;
+
+  /** Repairs `/kong-admin` after every update of the stack. */
+  public readonly repairOnStackUpdate: events.Rule;
 
   constructor(scope: Construct, id: string, props: AdminApiProxyProps) {
     super(scope, id);
@@ -166,6 +189,20 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
     });
     this.apiKeySecret = secret;
 
+    // The custom resource's properties, and the repairs' settings: the same object.
+    const properties = {
+      AdminApiUrl: props.adminApiUrl,
+      RoutePath: this.routePath,
+      AllowedCidrs: allowedCidrs,
+      ManagerOrigins: origins,
+      ApiKeySecretId: secret.secretArn,
+      ApiKeyGeneration: String(generation),
+      Cluster: cp.cluster.clusterArn,
+      ControlPlaneService: cp.serviceName,
+      ...(props.database ? { DatabaseCluster: props.database.clusterIdentifier } : {}),
+      WaitSeconds: String(waitTimeout.toSeconds()),
+    };
+
     const { fn, securityGroup } = bundledVpcFunction(this, {
       id: 'Handler',
       asset: 'admin-api-proxy',
@@ -176,6 +213,8 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
       logRetention: props.logRetention,
       securityGroupDescription: 'Kong admin bootstrap: HTTPS to the AWS APIs and the control plane Admin API only',
       awsApis: 'ECS, RDS and Secrets Manager APIs',
+      // Names, ARNs, CIDRs and timings only: the key is read from its secret at run time.
+      environment: { ADMIN_PROXY_SETTINGS: Stack.of(this).toJsonString(properties) },
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
     this.function = fn;
@@ -196,21 +235,44 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: fn.functionArn,
       resourceType: 'Custom::KongAdminApiProxy',
-      properties: {
-        AdminApiUrl: props.adminApiUrl,
-        RoutePath: this.routePath,
-        AllowedCidrs: allowedCidrs,
-        ManagerOrigins: origins,
-        ApiKeySecretId: secret.secretArn,
-        ApiKeyGeneration: String(generation),
-        Cluster: cp.cluster.clusterArn,
-        ControlPlaneService: cp.serviceName,
-        ...(props.database ? { DatabaseCluster: props.database.clusterIdentifier } : {}),
-        WaitSeconds: String(waitTimeout.toSeconds()),
-      },
+      properties,
     });
     // The function's permissions and its own egress rules exist before it first runs.
     this.resource.node.addDependency(fn.role!, securityGroup);
+
+    // Repairs. A missed or late event leaves drift until the next start or
+    // update; duplicates find nothing to do. Lambda retries a failed
+    // asynchronous invocation twice.
+    const repair = new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) });
+    this.repairOnControlPlaneStart = new events.Rule(this, 'RepairOnControlPlaneStart', {
+      description: `Repairs ${this.routePath} in Kong when a control plane task starts (wake, deployment, replacement)`,
+      // ECS Task State Change: detail.group is service:<name>
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html).
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [cp.cluster.clusterArn],
+          group: [`service:${cp.serviceName}`],
+          lastStatus: ['RUNNING'],
+          desiredStatus: ['RUNNING'],
+        },
+      },
+      targets: [repair],
+    });
+    this.repairOnStackUpdate = new events.Rule(this, 'RepairOnStackUpdate', {
+      description: `Repairs ${this.routePath} in Kong after every update of this stack`,
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/event-detail-stack-status-change.html
+      eventPattern: {
+        source: ['aws.cloudformation'],
+        detailType: ['CloudFormation Stack Status Change'],
+        detail: {
+          'stack-id': [Aws.STACK_ID],
+          'status-details': { status: REPAIR_AFTER_STACK_STATUSES },
+        },
+      },
+      targets: [repair],
+    });
   }
 
   /** Lets `grantee` read the API key. */

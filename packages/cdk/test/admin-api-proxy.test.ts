@@ -8,7 +8,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AdminApiProxy, type AdminApiProxyProps } from '../src';
+import { REPAIR_STACK_STATUSES } from '../lambda/admin-api-proxy/events';
+import { AdminApiProxy, REPAIR_AFTER_STACK_STATUSES, type AdminApiProxyProps } from '../src';
 import { gatewayStack } from './support/stacks';
 
 /** A stack with what the bootstrap needs on its own: a VPC, a cluster, a control plane service, an Aurora cluster. */
@@ -55,7 +56,7 @@ describe('AdminApiProxy', () => {
     expect(fs.readFileSync(bundle, 'utf8')).toContain('kong-hybrid-admin-proxy');
   });
 
-  test('GIVEN a control plane WHEN synthesized THEN a Node.js 24 ARM64 function in the private subnets runs the bundle, with no environment, two minutes longer than the wait', () => {
+  test('GIVEN a control plane WHEN synthesized THEN a Node.js 24 ARM64 function in the private subnets runs the bundle, with only the repair settings as environment, two minutes longer than the wait', () => {
     const { template } = synth();
     const fn = template.toJSON().Resources[ref(template, 'AWS::Lambda::Function', /^ProxyHandler/)];
     expect(fn.Properties).toMatchObject({
@@ -66,7 +67,56 @@ describe('AdminApiProxy', () => {
       Timeout: 720,
     });
     expect(fn.Properties.VpcConfig.SubnetIds.map((s: { Ref: string }) => s.Ref)).toEqual([expect.stringMatching(/^VpcPrivateSubnet1/), expect.stringMatching(/^VpcPrivateSubnet2/)]);
-    expect(fn.Properties.Environment).toBeUndefined();
+    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(['ADMIN_PROXY_SETTINGS']);
+  });
+
+  test('GIVEN a control plane WHEN synthesized THEN the repair settings are exactly the custom resource\'s properties (no key, only its secret\'s ARN)', () => {
+    const { template } = synth();
+    const resources = template.toJSON().Resources;
+    const env = resources[ref(template, 'AWS::Lambda::Function', /^ProxyHandler/)].Properties.Environment.Variables.ADMIN_PROXY_SETTINGS;
+    // The JSON text is an Fn::Join of literal text and references: render each reference as a marker, then parse.
+    const marker = (v: unknown) => `<${JSON.stringify(v).replace(/"/g, "'")}>`;
+    const rendered = JSON.parse(env['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : marker(part))).join(''));
+    const props = { ...(Object.values(template.findResources('Custom::KongAdminApiProxy'))[0] as any).Properties };
+    delete props.ServiceToken;
+    const asMarkers = JSON.parse(JSON.stringify(props, (k, v) => (k !== '' && v && typeof v === 'object' && !Array.isArray(v) ? marker(v) : v)));
+    expect(rendered).toEqual(asMarkers);
+  });
+
+  test('GIVEN a control plane WHEN synthesized THEN a rule repairs /kong-admin when a control plane task starts, and one after every stack update', () => {
+    const { template } = synth();
+    const fnId = ref(template, 'AWS::Lambda::Function', /^ProxyHandler/);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        'detail': {
+          clusterArn: [{ 'Fn::GetAtt': [ref(template, 'AWS::ECS::Cluster', /^Cluster/), 'Arn'] }],
+          group: [{ 'Fn::Join': ['', ['service:', { 'Fn::GetAtt': [ref(template, 'AWS::ECS::Service', /^ControlPlane/), 'Name'] }]] }],
+          lastStatus: ['RUNNING'],
+          desiredStatus: ['RUNNING'],
+        },
+      },
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.cloudformation'],
+        'detail-type': ['CloudFormation Stack Status Change'],
+        'detail': { 'stack-id': [{ Ref: 'AWS::StackId' }], 'status-details': { status: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'] } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] } })],
+    });
+    template.resourcePropertiesCountIs('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } }, 2);
+  });
+
+  test('GIVEN the construct and the handler WHEN compared THEN they agree on the stack statuses a repair follows', () => {
+    expect(REPAIR_AFTER_STACK_STATUSES).toEqual(REPAIR_STACK_STATUSES);
+  });
+
+  test('GIVEN the same app synthesized twice WHEN compared THEN the templates are identical (no timestamp or random value triggers the repair)', () => {
+    expect(JSON.stringify(synth().template.toJSON())).toBe(JSON.stringify(synth().template.toJSON()));
   });
 
   test('GIVEN a control plane and a database WHEN synthesized THEN the custom resource gets the settings, the secret by ARN and never a key', () => {

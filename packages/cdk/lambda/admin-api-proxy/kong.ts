@@ -32,6 +32,15 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError;
 }
 
+/**
+ * Whether `error` is Kong refusing a write because the entity exists already
+ * (409, unique violation): another writer (a concurrent repair, a deploy)
+ * created it between our read and our write. A new read plans around it.
+ */
+export function isConflict(error: unknown): boolean {
+  return (isKongAdminError(error) || error instanceof KeyCredentialError) && error.status === 409;
+}
+
 /** What the bootstrap owns in Kong, through the Admin API. */
 export class KongProxyStore {
   constructor(private readonly kong: KongAdminClient) {}

@@ -89,10 +89,24 @@ export class AdminApiWaitTimeout extends Error {
 }
 
 /**
- * Wakes what is asleep and polls until the Admin API is ready or `deadlineMs`
- * (a clock time) passes. Logs each change of what it waits for, not each look.
+ * Thrown, when told not to wake anything, on finding the control plane
+ * stopped (desired count 0) or its database stopped: nothing answers, and
+ * nothing may be started.
  */
-export async function waitForAdminApi(ports: WaitPorts, options: { deadlineMs: number; pollIntervalMs: number }): Promise<WaitResult> {
+export class ControlPlaneAsleep extends Error {
+  constructor(readonly waitingFor: string) {
+    super(`the control plane is not running and may not be woken: ${waitingFor}`);
+    this.name = 'ControlPlaneAsleep';
+  }
+}
+
+/**
+ * Wakes what is asleep (unless `wake` is false: then it throws
+ * {@link ControlPlaneAsleep} instead) and polls until the Admin API is ready
+ * or `deadlineMs` (a clock time) passes. Logs each change of what it waits
+ * for, not each look.
+ */
+export async function waitForAdminApi(ports: WaitPorts, options: { deadlineMs: number; pollIntervalMs: number; wake?: boolean }): Promise<WaitResult> {
   const started = ports.clock.now();
   const woke = new Set<WakeAction>();
   let lastWaitingFor = '';
@@ -100,6 +114,10 @@ export async function waitForAdminApi(ports: WaitPorts, options: { deadlineMs: n
     const [controlPlane, databaseStatus] = await Promise.all([ports.controlPlane.read(), ports.database?.status()]);
     const adminApi = await ports.adminApi.status();
     const decision = wakeStep({ controlPlane, databaseStatus, adminApi });
+    if (options.wake === false && decision.actions.length > 0) {
+      const db = databaseStatus === undefined ? '' : `, database ${databaseStatus}`;
+      throw new ControlPlaneAsleep(`control plane desired ${controlPlane.desired}, running ${controlPlane.running}${db}`);
+    }
     for (const action of decision.actions) {
       if (action === 'start-control-plane') await ports.controlPlane.setDesiredCount(1);
       else await ports.database!.start();

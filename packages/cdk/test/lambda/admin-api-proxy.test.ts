@@ -11,7 +11,9 @@ import { givenDatabaseCluster, givenKongServices, unique } from '@kong-hybrid/id
 import { startMoto, type MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { AuroraCluster, EcsControlPlane, newApiKey, SecretsManagerKeyStore } from '../../lambda/admin-api-proxy/aws';
-import { handleAdminProxyEvent, PHYSICAL_ID, type Dependencies } from '../../lambda/admin-api-proxy/handler';
+import { classify } from '../../lambda/admin-api-proxy/events';
+import { handleAdminProxyEvent, handleRepair, PHYSICAL_ID, type Dependencies } from '../../lambda/admin-api-proxy/handler';
+import { readSettings } from '../../lambda/admin-api-proxy/settings';
 import { KongProxyStore, kongStatusProbe } from '../../lambda/admin-api-proxy/kong';
 import { systemClock } from '../../lambda/admin-api-proxy/wake';
 import { customResource, type ResponseBody } from '../../lambda/shared/custom-resource';
@@ -323,6 +325,175 @@ describe('admin bootstrap against the Admin API emulator', () => {
 
     await expect(run(event('Create', { ...props, WaitSeconds: '1' })))
       .rejects.toThrow(/^the Kong Admin API did not become ready within 1 s: Admin API not answering \(control plane desired 1, running 1, pending 0; database available\)$/);
+  });
+});
+
+/** The events EventBridge delivers to the function, as AWS documents them. */
+const stackUpdated = (status = 'UPDATE_COMPLETE') => ({
+  'version': '0', 'id': `e-${Math.random()}`, 'detail-type': 'CloudFormation Stack Status Change', 'source': 'aws.cloudformation',
+  'account': '123456789012', 'time': '2026-12-01T10:00:00Z', 'region': 'us-east-1', 'resources': ['arn:aws:cloudformation:us-east-1:123456789012:stack/Gateway/1'],
+  'detail': { 'stack-id': 'arn:aws:cloudformation:us-east-1:123456789012:stack/Gateway/1', 'status-details': { status, 'status-reason': '' }, 'client-request-token': 'exec-1' },
+});
+const controlPlaneStarted = (lastStatus = 'RUNNING', desiredStatus = 'RUNNING') => ({
+  'version': '0', 'id': `e-${Math.random()}`, 'detail-type': 'ECS Task State Change', 'source': 'aws.ecs',
+  'account': '123456789012', 'time': '2026-12-01T10:00:00Z', 'region': 'us-east-1', 'resources': ['arn:aws:ecs:us-east-1:123456789012:task/kong/abc'],
+  'detail': { clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/kong', group: 'service:kong-cp', lastStatus, desiredStatus, taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/kong/abc', version: 3 },
+});
+
+/** Delivers an EventBridge event as the Lambda entry does: classify it, then repair with the construct's settings (the custom resource's properties). */
+async function deliver(ev: unknown, props: Props) {
+  const invocation = classify(ev);
+  if (invocation.kind !== 'repair') throw new Error(`not a repair: ${JSON.stringify(invocation)}`);
+  const logs: Array<Record<string, unknown>> = [];
+  const before = kong.requests.length;
+  const result = await handleRepair(invocation.trigger, readSettings(props), dependencies(logs), invocation.detail);
+  return { result, logs, requests: kong.requests.slice(before) };
+}
+
+/** What an admin (or decK) does to Kong through the Admin API. */
+const admin = (method: string, path: string) => fetch(`${kong.baseUrl}${path}`, { method }).then((r) => r.status);
+
+describe('drift repair: a deleted /kong-admin comes back on the next deploy and the next control plane start, with the same key', () => {
+  test('GIVEN the route deleted (a deck gateway sync without select tags) WHEN the stack is updated THEN the route is back, and only the route was written', async () => {
+    const { props, key } = await givenGateway();
+    await run(event('Create', props));
+    const credential = kong.entities('key-auths')[0];
+    const versions = async () => (await sm.send(new ListSecretVersionIdsCommand({ SecretId: String(props.ApiKeySecretId) }))).Versions!.length;
+    const secretVersions = await versions();
+    expect(await admin('DELETE', '/routes/kong-admin')).toBe(204);
+    expect(kong.entities('routes')).toEqual([]);
+
+    // WHEN CloudFormation reports the stack updated (any change, or a rollback)
+    const { result, requests, logs } = await deliver(stackUpdated(), props);
+    printRequests('repair after a stack update', requests);
+
+    expect(result).toEqual({ outcome: 'repaired', writes: ['PUT route kong-admin (/kong-admin)'] });
+    expect(requests.filter(isWrite).map(line)).toEqual(['PUT /routes/kong-admin']);
+    expect(kong.entities('routes')).toEqual([expect.objectContaining({ name: 'kong-admin', paths: ['/kong-admin'], service: { id: kong.entities('services')[0].id } })]);
+    // The key did not rotate: the same credential, the same secret versions.
+    expect(kong.entities('key-auths')).toEqual([credential]);
+    expect(credential.key).toBe(key);
+    expect(await versions()).toBe(secretVersions);
+    expect(logs.at(-1)).toMatchObject({ mode: 'repair', trigger: 'stack-updated', stackStatus: 'UPDATE_COMPLETE', event: 'done', outcome: 'repaired', writes: 1 });
+    expect(JSON.stringify(logs)).not.toContain(key);
+  });
+
+  test('GIVEN route, plugins, consumer and key all deleted WHEN the control plane task starts (a wake) THEN everything is back in the safe order, with the key from the secret', async () => {
+    const { props, key } = await givenGateway();
+    await run(event('Create', props));
+    const keyAuth = kong.entities('plugins').find((p) => p.name === 'key-auth')!;
+    const consumer = kong.entities('consumers')[0];
+    for (const path of ['/routes/kong-admin', `/plugins/${keyAuth.id}`, `/consumers/${consumer.id}`]) expect(await admin('DELETE', path)).toBe(204);
+
+    const { result, requests } = await deliver(controlPlaneStarted(), props);
+    printRequests('repair after a wake', requests);
+
+    expect(result.outcome).toBe('repaired');
+    expect(requests.filter(isWrite).map(line)).toEqual([
+      'PUT /plugins/kong-admin-key-auth',
+      'PUT /consumers/kong-admin',
+      'POST /consumers/kong-admin/acls',
+      'POST /consumers/kong-admin/key-auth',
+      'PUT /routes/kong-admin',
+    ]);
+    expect(kong.entities('key-auths').map((c) => c.key)).toEqual([key]);
+    expect(kong.entities('plugins').map((p) => p.name).sort()).toEqual(['acl', 'ip-restriction', 'key-auth']);
+    expect(ours('routes')).toHaveLength(1);
+  });
+
+  test('GIVEN nothing drifted WHEN a repair runs THEN it only reads', async () => {
+    const { props } = await givenGateway();
+    await run(event('Create', props));
+    const { result, requests } = await deliver(controlPlaneStarted(), props);
+    expect(result).toEqual({ outcome: 'unchanged', writes: [] });
+    expect(requests.filter(isWrite)).toEqual([]);
+  });
+
+  test('GIVEN a plugin disabled and ip-restriction opened by hand WHEN the stack is updated THEN they are corrected back to the deployed settings', async () => {
+    const { props } = await givenGateway();
+    await run(event('Create', props));
+    const ip = kong.entities('plugins').find((p) => p.name === 'ip-restriction')!;
+    expect((await fetch(`${kong.baseUrl}/plugins/${ip.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false, config: { allow: ['0.0.0.0/0'] } }) })).status).toBe(200);
+
+    await deliver(stackUpdated('UPDATE_ROLLBACK_COMPLETE'), props);
+
+    expect(kong.entities('plugins').find((p) => p.name === 'ip-restriction')).toMatchObject({ enabled: true, config: expect.objectContaining({ allow: ['203.0.113.0/24'] }) });
+  });
+
+  test('GIVEN a newer key in Kong than the one the repair reads (a rotation under way) WHEN a repair runs THEN it adds its key but deletes no credential', async () => {
+    const { props, key } = await givenGateway();
+    await run(event('Create', props));
+    const consumer = kong.entities('consumers')[0];
+    kong.seed('key-auths', [{ key: newApiKey(), consumer: { id: consumer.id }, tags: ['kong-hybrid-admin-proxy'] }]);
+
+    const { requests } = await deliver(controlPlaneStarted(), props);
+
+    expect(requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(kong.entities('key-auths').map((c) => c.key)).toContain(key);
+    expect(kong.entities('key-auths')).toHaveLength(2);
+  });
+
+  test('GIVEN the same start delivered twice at once (EventBridge duplicates, a health change) WHEN both repair concurrently THEN both succeed and Kong holds one of each', async () => {
+    const { props, key } = await givenGateway();
+    await run(event('Create', props));
+    for (const path of ['/routes/kong-admin', `/consumers/${kong.entities('consumers')[0].id}`]) expect(await admin('DELETE', path)).toBe(204);
+
+    const [a, b] = await Promise.all([deliver(controlPlaneStarted(), props), deliver(controlPlaneStarted(), props)]);
+
+    expect([a.result.outcome, b.result.outcome].sort()).toEqual(expect.arrayContaining(['repaired']));
+    expect(kong.entities('consumers')).toHaveLength(1);
+    expect(kong.entities('acls')).toHaveLength(1);
+    expect(kong.entities('key-auths').map((c) => c.key)).toEqual([key]);
+    expect(ours('routes')).toHaveLength(1);
+  });
+
+  test('GIVEN the control plane stopped by the idle scaler WHEN a repair is triggered THEN it wakes nothing and writes nothing (its next start repairs)', async () => {
+    const { props, cluster } = await givenGateway({ controlPlane: 0, databaseStopped: true });
+    kong.setDown(true);
+
+    const { result, logs } = await deliver(stackUpdated(), props);
+
+    expect(result).toMatchObject({ outcome: 'skipped', writes: [], reason: expect.stringContaining('control plane desired 0') });
+    expect((await ecs.send(new DescribeServicesCommand({ cluster, services: ['kong-cp'] }))).services![0].desiredCount).toBe(0);
+    const db = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: String(props.DatabaseCluster) }))).DBClusters![0];
+    expect(db.Status).toBe('stopped');
+    expect(logs.filter((l) => l.event === 'wake')).toEqual([]);
+  });
+
+  test('GIVEN the bundled asset and the settings the construct puts in its environment WHEN EventBridge delivers a control plane start THEN the deleted route is back', async () => {
+    const { props, key } = await givenGateway();
+    await run(event('Create', props));
+    expect(await admin('DELETE', '/routes/kong-admin')).toBe(204);
+    const bundle = path.join(__dirname, '..', '..', 'assets', 'admin-api-proxy', 'index.js');
+    const settings = { ...props };
+    delete settings.ServiceToken;
+    const program = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(controlPlaneStarted())}, { getRemainingTimeInMillis: () => 600000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r)))`;
+
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', program], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_ENDPOINT_URL: moto.endpoint,
+        POLL_INTERVAL_MS: '50',
+        NODE_NO_WARNINGS: '1',
+        ADMIN_PROXY_SETTINGS: JSON.stringify(settings),
+      },
+    });
+
+    expect(stderr).toBe('');
+    expect(JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 'RESULT '.length))).toEqual({ outcome: 'repaired', writes: ['PUT route kong-admin (/kong-admin)'] });
+    expect(ours('routes')).toHaveLength(1);
+    expect(stdout).not.toContain(key);
+  });
+
+  test('GIVEN a control plane task that is stopping, or a stack that failed to update WHEN delivered THEN no repair runs', () => {
+    expect(classify(controlPlaneStarted('RUNNING', 'STOPPED'))).toMatchObject({ kind: 'ignored' });
+    expect(classify(controlPlaneStarted('PROVISIONING', 'RUNNING'))).toMatchObject({ kind: 'ignored' });
+    expect(classify(stackUpdated('UPDATE_IN_PROGRESS'))).toMatchObject({ kind: 'ignored' });
+    expect(classify({ action: 'repair' })).toEqual({ kind: 'repair', trigger: 'manual', detail: {} });
+    expect(classify({ hello: 1 })).toMatchObject({ kind: 'ignored', reason: expect.stringContaining('{"action":"repair"}') });
   });
 });
 
