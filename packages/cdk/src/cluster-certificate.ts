@@ -1,6 +1,9 @@
 import * as path from 'node:path';
-import { CustomResource, Duration, Token, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Names, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -71,7 +74,19 @@ export interface ClusterCertificateProps {
    * @default 1
    */
   readonly generation?: number;
+
+  /**
+   * How long before the (first) certificate expires the expiry alarm goes
+   * off. A daily check reads the certificates and publishes the days left;
+   * renewing takes a deployment with a bumped `generation`, so leave time
+   * for one.
+   * @default Duration.days(60)
+   */
+  readonly expiryWarning?: Duration;
 }
+
+/** Where the daily expiry check publishes the days a cluster certificate has left. */
+export const CLUSTER_CERTIFICATE_METRIC = { namespace: 'KongHybrid', metricName: 'ClusterCertificateDaysToExpiry', dimension: 'Certificate' } as const;
 
 /**
  * The certificates that secure the cluster port (8005) between Kong's control
@@ -100,6 +115,12 @@ export class ClusterCertificate extends Construct {
   /** The function behind the custom resource, when the certificate is generated. */
   public readonly handler?: lambda.IFunction;
 
+  /** Goes off `expiryWarning` before a cluster certificate expires (and stays quiet while the check has no data). */
+  public readonly expiryAlarm: cloudwatch.Alarm;
+
+  /** Goes off when the daily expiry check fails (it cannot read or parse a certificate). */
+  public readonly expiryCheckFailureAlarm: cloudwatch.Alarm;
+
   private readonly controlPlaneVersion?: string;
   private readonly dataPlaneVersion?: string;
 
@@ -116,49 +137,135 @@ export class ClusterCertificate extends Construct {
       throw new Error(`renewBefore (${renewBefore.toDays()} days) must be shorter than validity (${validity.toDays()} days)`);
     }
 
+    const expiryWarning = props.expiryWarning ?? Duration.days(60);
+    checkDurationSeconds('expiryWarning', expiryWarning, 86400, 3650 * 86400);
+    if (!validity.isUnresolved() && !expiryWarning.isUnresolved() && expiryWarning.toSeconds() >= validity.toSeconds()) {
+      throw new Error(`expiryWarning (${expiryWarning.toDays()} days) must be shorter than validity (${validity.toDays()} days)`);
+    }
+
     if (this.mode === ClusterMtlsMode.SHARED) {
       if (props.caSecret) throw new Error('caSecret is only for ClusterMtlsMode.PKI; shared mode uses `secret` or generates one');
       this.serverName = 'kong_clustering';
       if (props.secret) {
         this.controlPlaneSecret = this.dataPlaneSecret = props.secret;
-        return;
+      } else {
+        const secret = this.newSecret('Secret', 'Kong cluster certificate and key (shared mode)');
+        this.controlPlaneSecret = this.dataPlaneSecret = secret;
+        const resource = this.newResource({
+          Mode: 'shared',
+          ControlPlaneSecretId: secret.secretArn,
+          ControlPlaneCommonName: this.serverName,
+        }, [secret], [], validity, renewBefore, generation);
+        this.handler = resource.handler;
+        this.controlPlaneVersion = this.dataPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
       }
-      const secret = this.newSecret('Secret', 'Kong cluster certificate and key (shared mode)');
-      this.controlPlaneSecret = this.dataPlaneSecret = secret;
+    } else {
+      if (props.secret) throw new Error('secret is only for ClusterMtlsMode.SHARED; PKI mode issues both certificates from caSecret');
+      if (!props.caSecret) throw new Error('caSecret is required with ClusterMtlsMode.PKI, got undefined');
+      this.serverName = props.controlPlaneName ?? 'kong-cp.kong.internal';
+      const dataPlaneName = props.dataPlaneName ?? 'kong-dp.kong.internal';
+      for (const [prop, value] of [['controlPlaneName', this.serverName], ['dataPlaneName', dataPlaneName]]) {
+        if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$/.test(value)) {
+          throw new Error(`${prop} must be a DNS name such as "kong-cp.kong.internal", got ${JSON.stringify(value)}`);
+        }
+      }
+      const cp = this.newSecret('ControlPlaneSecret', 'Kong control plane cluster certificate and key (PKI mode)');
+      const dp = this.newSecret('DataPlaneSecret', 'Kong data plane cluster certificate and key (PKI mode)');
+      this.controlPlaneSecret = cp;
+      this.dataPlaneSecret = dp;
       const resource = this.newResource({
-        Mode: 'shared',
-        ControlPlaneSecretId: secret.secretArn,
+        Mode: 'pki',
+        ControlPlaneSecretId: cp.secretArn,
+        DataPlaneSecretId: dp.secretArn,
+        CaSecretId: props.caSecret.secretArn,
         ControlPlaneCommonName: this.serverName,
-      }, [secret], [], validity, renewBefore, generation);
+        DataPlaneCommonName: dataPlaneName,
+      }, [cp, dp], [props.caSecret], validity, renewBefore, generation);
       this.handler = resource.handler;
-      this.controlPlaneVersion = this.dataPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
-      return;
+      this.controlPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
+      this.dataPlaneVersion = resource.resource.getAttString('DataPlaneVersionId');
     }
 
-    if (props.secret) throw new Error('secret is only for ClusterMtlsMode.SHARED; PKI mode issues both certificates from caSecret');
-    if (!props.caSecret) throw new Error('caSecret is required with ClusterMtlsMode.PKI, got undefined');
-    this.serverName = props.controlPlaneName ?? 'kong-cp.kong.internal';
-    const dataPlaneName = props.dataPlaneName ?? 'kong-dp.kong.internal';
-    for (const [prop, value] of [['controlPlaneName', this.serverName], ['dataPlaneName', dataPlaneName]]) {
-      if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$/.test(value)) {
-        throw new Error(`${prop} must be a DNS name such as "kong-cp.kong.internal", got ${JSON.stringify(value)}`);
-      }
+    const watched = this.dataPlaneSecret === this.controlPlaneSecret ? [this.controlPlaneSecret] : [this.controlPlaneSecret, this.dataPlaneSecret];
+    const { alarm, failureAlarm } = this.watchExpiry(watched, expiryWarning);
+    this.expiryAlarm = alarm;
+    this.expiryCheckFailureAlarm = failureAlarm;
+  }
+
+  /** The metric of the days the certificates have left (the fewest, daily). */
+  public metricDaysToExpiry(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: CLUSTER_CERTIFICATE_METRIC.namespace,
+      metricName: CLUSTER_CERTIFICATE_METRIC.metricName,
+      dimensionsMap: { [CLUSTER_CERTIFICATE_METRIC.dimension]: this.certificateName },
+      statistic: 'Minimum',
+      period: Duration.days(1),
+      ...props,
+    });
+  }
+
+  /** The metric dimension that names these certificates: stable, unique in the account. */
+  private get certificateName(): string {
+    return Names.uniqueResourceName(this, { maxLength: 200, separator: '-' });
+  }
+
+  /**
+   * A daily check that publishes the days left, an alarm `warning` before
+   * expiry, and an alarm on the check failing. The check function is the
+   * custom resource's (it reads the secrets already), or one of its own when
+   * the certificate is brought.
+   */
+  private watchExpiry(secrets: secretsmanager.ISecret[], warning: Duration): { alarm: cloudwatch.Alarm; failureAlarm: cloudwatch.Alarm } {
+    let checker = this.handler;
+    if (!checker) {
+      const logGroup = new logs.LogGroup(this, 'ExpiryCheckLogs', { retention: logs.RetentionDays.ONE_MONTH });
+      const role = new iam.Role(this, 'ExpiryCheckRole', {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: 'Reads the Kong cluster certificate to publish the days it has left',
+      });
+      logGroup.grantWrite(role);
+      for (const secret of secrets) secret.grantRead(role);
+      const fn = new lambda.Function(this, 'ExpiryCheck', {
+        description: 'Publishes the days the Kong cluster certificate has left (daily)',
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        handler: 'index.handler',
+        code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'cluster-certificate')),
+        memorySize: 256,
+        timeout: Duration.minutes(1),
+        role,
+        logGroup,
+      });
+      (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+      checker = fn;
     }
-    const cp = this.newSecret('ControlPlaneSecret', 'Kong control plane cluster certificate and key (PKI mode)');
-    const dp = this.newSecret('DataPlaneSecret', 'Kong data plane cluster certificate and key (PKI mode)');
-    this.controlPlaneSecret = cp;
-    this.dataPlaneSecret = dp;
-    const resource = this.newResource({
-      Mode: 'pki',
-      ControlPlaneSecretId: cp.secretArn,
-      DataPlaneSecretId: dp.secretArn,
-      CaSecretId: props.caSecret.secretArn,
-      ControlPlaneCommonName: this.serverName,
-      DataPlaneCommonName: dataPlaneName,
-    }, [cp, dp], [props.caSecret], validity, renewBefore, generation);
-    this.handler = resource.handler;
-    this.controlPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
-    this.dataPlaneVersion = resource.resource.getAttString('DataPlaneVersionId');
+    new events.Rule(this, 'ExpirySchedule', {
+      description: 'Daily: publish the days the Kong cluster certificates have left',
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [new targets.LambdaFunction(checker, {
+        event: events.RuleTargetInput.fromObject({ action: 'check-expiry', certificate: this.certificateName, secretIds: secrets.map((s) => s.secretArn) }),
+        retryAttempts: 2,
+      })],
+    });
+    const days = Math.round(warning.toDays({ integral: false }));
+    const alarm = new cloudwatch.Alarm(this, 'ExpiryAlarm', {
+      alarmDescription: `A Kong cluster certificate expires in less than ${days} days. Renew: bump clusterCertificateGeneration and deploy (both services roll); with a certificate you bring, put the new one in its secret and redeploy both services.`,
+      metric: this.metricDaysToExpiry(),
+      threshold: days,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // No data until the first daily check: neither OK nor ALARM. A check that fails has its own alarm.
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+    const failureAlarm = new cloudwatch.Alarm(this, 'ExpiryCheckFailureAlarm', {
+      alarmDescription: 'The daily Kong cluster certificate expiry check failed (see its function\'s logs): the expiry alarm has no fresh data.',
+      metric: checker.metricErrors({ period: Duration.days(1), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return { alarm, failureAlarm };
   }
 
   /** Gives a control plane container its cluster certificate, key (and CA), through ECS secrets. */

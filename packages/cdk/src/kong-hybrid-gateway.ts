@@ -1,6 +1,6 @@
-import { CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -9,7 +9,7 @@ import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AdminApiProxy } from './admin-api-proxy';
 import { ClusterCertificate, ClusterMtlsMode } from './cluster-certificate';
 import { ControlPlane } from './control-plane';
@@ -296,6 +296,24 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    */
   readonly clusterCertificateGeneration?: number;
 
+  /**
+   * How long before a cluster certificate expires its alarm goes off (a daily
+   * check publishes the days left; renewing takes a deployment).
+   * @default Duration.days(60)
+   */
+  readonly clusterCertificateExpiryWarning?: Duration;
+
+  // ---------------------------------------------------------------- alarms
+
+  /**
+   * What every alarm of the gateway does when it goes off (ALARM state): for
+   * example `new cloudwatch_actions.SnsAction(topic)`. It is added to every
+   * CloudWatch alarm under this construct when the app is synthesized,
+   * including alarms added after the constructor ran.
+   * @default - no action: the alarms only change state
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+
   // ---------------------------------------------------------------- idle scaler
 
   /**
@@ -537,6 +555,7 @@ export class KongHybridGateway extends Construct {
       dataPlaneName: `kong-dp.${this.namespace.namespaceName}`,
       validity: props.clusterCertificateValidity,
       generation: props.clusterCertificateGeneration,
+      expiryWarning: props.clusterCertificateExpiryWarning,
     });
 
     this.sharedLoadBalancer = new SharedLoadBalancer(this, 'LoadBalancer', {
@@ -663,6 +682,12 @@ export class KongHybridGateway extends Construct {
       }
     }
 
+    if (props.alarmAction) {
+      // An aspect rather than a loop here: it also reaches alarms that
+      // sub-constructs or users add under the gateway later.
+      Aspects.of(this).add(new AlarmActionAspect(props.alarmAction));
+    }
+
     this.endpoint = this.sharedLoadBalancer.url;
     this.adminUrl = `${this.endpoint}/kong-admin`;
     new CfnOutput(this, 'Endpoint', { value: this.endpoint, description: 'Kong proxy endpoint' });
@@ -700,5 +725,19 @@ export class KongHybridGateway extends Construct {
   /** Database capacity in ACU; 0 while paused. */
   public metricDatabaseCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.database.metricCapacity(props);
+  }
+}
+
+/** Adds one action to the ALARM state of every CloudWatch alarm it visits, once. */
+class AlarmActionAspect {
+  private readonly done = new Set<cloudwatch.AlarmBase>();
+
+  constructor(private readonly action: cloudwatch.IAlarmAction) {}
+
+  public visit(node: IConstruct): void {
+    if (node instanceof cloudwatch.AlarmBase && !this.done.has(node)) {
+      this.done.add(node);
+      node.addAlarmAction(this.action);
+    }
   }
 }

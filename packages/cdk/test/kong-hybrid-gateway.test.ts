@@ -1,8 +1,11 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ClusterMtlsMode, ControlPlane } from '../src';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
 
@@ -398,9 +401,10 @@ describe('6. cluster certificate', () => {
 
   test('GIVEN a certificate secret of the user WHEN synthesized THEN nothing is generated and the tasks use that secret unpinned', () => {
     brought.resourceCountIs('Custom::KongClusterCertificate', 0);
-    // The idle scaler and the admin bootstrap are the only functions left.
+    // The idle scaler, the admin bootstrap and the expiry check (which only reads the secret) are the only functions left.
     expect(Object.keys(brought.findResources('AWS::Lambda::Function')).sort())
-      .toEqual([idOf(bring.gateway.idleScaler!.function), idOf(bring.gateway.adminApiProxy!.function)].sort());
+      .toEqual([idOf(bring.gateway.idleScaler!.function), idOf(bring.gateway.adminApiProxy!.function), idOf(bring.gateway.clusterCertificate.node.findChild('ExpiryCheck'))].sort());
+    brought.resourceCountIs('Custom::KongClusterCertificate', 0);
     const secrets = containerOf(brought, 'data_plane').container.Secrets;
     expect(secrets).toEqual(expect.arrayContaining([
       { Name: 'KONG_CLUSTER_CERT', ValueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf:cert::' },
@@ -440,6 +444,69 @@ describe('6. cluster certificate', () => {
   test('GIVEN a new generation WHEN synthesized THEN the custom resource gets it (a rotation)', () => {
     const t = Template.fromStack(gatewayStack({ clusterCertificateGeneration: 2 }, 'Rotated').stack);
     t.hasResourceProperties('Custom::KongClusterCertificate', { Generation: '2' });
+  });
+});
+
+describe('alarms', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN a daily check publishes the days the cluster certificate has left, and an alarm goes off 60 days before expiry', () => {
+    const cert = def.gateway.clusterCertificate;
+    const schedules = Object.values(template.findResources('AWS::Events::Rule')).filter((r: any) => r.Properties.ScheduleExpression === 'rate(1 day)') as any[];
+    expect(schedules).toHaveLength(1);
+    const [target] = schedules[0].Properties.Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [idOf(cert.handler!), 'Arn'] });
+    // The input names the secret by reference: {"action":"check-expiry","certificate":"…","secretIds":["<Ref>"]}.
+    expect(target.Input['Fn::Join'][1]).toEqual([expect.stringMatching(/^\{"action":"check-expiry","certificate":"[^"]*ClusterCertificate[^"]*","secretIds":\["$/), { Ref: idOf(cert.controlPlaneSecret) }, '"]}']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KongHybrid',
+      MetricName: 'ClusterCertificateDaysToExpiry',
+      Statistic: 'Minimum',
+      Period: 86400,
+      Threshold: 60,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'missing',
+      AlarmDescription: Match.stringLikeRegexp('bump clusterCertificateGeneration and deploy'),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: idOf(cert.handler!) } }],
+      Threshold: 1,
+    });
+  });
+
+  test('GIVEN a certificate brought in a secret WHEN synthesized THEN a function of its own checks it, allowed to read only that secret', () => {
+    const fns = Object.entries(brought.findResources('AWS::Lambda::Function')).filter(([id]) => /ClusterCertificateExpiryCheck/.test(id));
+    expect(fns).toHaveLength(1);
+    brought.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [Match.objectLike({ Input: Match.serializedJson(Match.objectLike({ secretIds: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf'] })) })],
+    });
+    brought.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ClusterCertificateDaysToExpiry', Threshold: 60 });
+  });
+
+  test('GIVEN clusterCertificateExpiryWarning WHEN synthesized THEN the alarm uses it; one as long as the validity is refused by name', () => {
+    const t = Template.fromStack(gatewayStack({ clusterCertificateExpiryWarning: Duration.days(90) }, 'Warn').stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ClusterCertificateDaysToExpiry', Threshold: 90 });
+    expect(() => gatewayStack({ clusterCertificateExpiryWarning: Duration.days(1095) }, 'WarnTooLong')).toThrow('expiryWarning (1095 days) must be shorter than validity (1095 days)');
+  });
+
+  test('GIVEN no alarm action WHEN synthesized THEN no alarm has one', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.length).toBeGreaterThanOrEqual(3);
+    expect(alarms.filter((a) => a.Properties.AlarmActions !== undefined)).toEqual([]);
+  });
+
+  test('GIVEN an alarm action WHEN synthesized THEN every alarm under the gateway gets it, including one added after the constructor ran', () => {
+    const { stack, gateway } = gatewayStack((st) => ({ alarmAction: new cloudwatchActions.SnsAction(new sns.Topic(st, 'Oncall')) }), 'Actions');
+    new cloudwatch.Alarm(gateway, 'AddedLater', { metric: gateway.metricLoadBalancerHttp5xx(), threshold: 10, evaluationPeriods: 1 });
+    new cloudwatch.Alarm(stack, 'OutsideTheGateway', { metric: gateway.metricLoadBalancerHttp5xx(), threshold: 10, evaluationPeriods: 1 });
+    const t = Template.fromStack(stack);
+    const alarms = t.findResources('AWS::CloudWatch::Alarm') as Record<string, any>;
+    const topic = { Ref: Object.keys(t.findResources('AWS::SNS::Topic'))[0] };
+    const inside = Object.entries(alarms).filter(([id]) => !id.startsWith('OutsideTheGateway'));
+    expect(inside.length).toBeGreaterThanOrEqual(4);
+    for (const [id, alarm] of inside) expect([id, alarm.Properties.AlarmActions]).toEqual([id, [topic]]);
+    expect(Object.entries(alarms).find(([id]) => id.startsWith('OutsideTheGateway'))![1].Properties.AlarmActions).toBeUndefined();
   });
 });
 

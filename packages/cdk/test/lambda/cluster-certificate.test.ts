@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { CreateSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startMoto, type MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { checkExpiry, isExpiryCheck } from '../../lambda/cluster-certificate/expiry';
 import { handleCertificateEvent, type SecretStore } from '../../lambda/cluster-certificate/handler';
 import { secretsManagerStore } from '../../lambda/cluster-certificate/secrets-manager';
 import { issue } from '../../lambda/cluster-certificate/x509';
@@ -234,5 +235,53 @@ describe('custom resource entry point', () => {
     expect(stdout).not.toMatch(PEM);
     expect(new X509Certificate(JSON.parse((await current(id)).SecretString!).cert).subject).toBe('CN=kong_clustering');
     expect(received.at(-1)!.Data!.ControlPlaneVersionId).toBe((await current(id)).VersionId);
+  });
+});
+
+describe('daily expiry check', () => {
+  const check = (secretIds: string[], now = new Date()) => {
+    const lines: string[] = [];
+    return checkExpiry({ action: 'check-expiry', certificate: 'Gateway-KongClusterCertificate', secretIds }, store, () => now, (l) => lines.push(l)).then((r) => ({ r, lines }));
+  };
+
+  test('GIVEN a certificate that expires in 40 days WHEN checked THEN one metric line says 40 days, in the embedded metric format, without the key', async () => {
+    const now = new Date('2027-01-01T00:00:00Z');
+    const pair = issue({ commonName: 'kong_clustering', notBefore: new Date(now.getTime() - 1000 * DAY), notAfter: new Date(now.getTime() + 40 * DAY) });
+    const id = await newSecret(JSON.stringify({ ...pair, spec: 'x' }));
+
+    const { r, lines } = await check([id], now);
+
+    expect(r.daysToExpiry).toBe(40);
+    expect(lines).toHaveLength(1);
+    const metric = JSON.parse(lines[0]);
+    expect(metric._aws).toEqual({
+      Timestamp: now.getTime(),
+      CloudWatchMetrics: [{ Namespace: 'KongHybrid', Dimensions: [['Certificate']], Metrics: [{ Name: 'ClusterCertificateDaysToExpiry', Unit: 'None' }] }],
+    });
+    expect(metric).toMatchObject({ Certificate: 'Gateway-KongClusterCertificate', ClusterCertificateDaysToExpiry: 40 });
+    expect(lines[0]).not.toMatch(PEM);
+    expect(lines[0]).not.toContain(pair.key.split('\n')[1]);
+  });
+
+  test('GIVEN PKI mode (two certificates) WHEN checked THEN the metric is the one that expires first', async () => {
+    const now = new Date('2027-01-01T00:00:00Z');
+    const cp = await newSecret(JSON.stringify(issue({ commonName: 'cp', notBefore: now, notAfter: new Date(now.getTime() + 300 * DAY) })));
+    const dp = await newSecret(JSON.stringify(issue({ commonName: 'dp', notBefore: now, notAfter: new Date(now.getTime() + 12.5 * DAY) })));
+    const { r } = await check([cp, dp], now);
+    expect(r.daysToExpiry).toBe(12.5);
+    expect(r.certificates.map((c) => c.daysToExpiry)).toEqual([300, 12.5]);
+  });
+
+  test('GIVEN a secret without a certificate WHEN checked THEN it fails naming the secret, never quoting its value, and emits no metric', async () => {
+    const id = await newSecret('{"key":"-----BEGIN PRIVATE KEY-----\\nsecret\\n-----END PRIVATE KEY-----"}');
+    const lines: string[] = [];
+    await expect(checkExpiry({ action: 'check-expiry', certificate: 'c', secretIds: [id] }, store, () => new Date(), (l) => lines.push(l)))
+      .rejects.toThrow(`secret ${id} must hold JSON with a string field "cert" (PEM)`);
+    expect(lines).toEqual([]);
+  });
+
+  test('GIVEN the scheduled event WHEN the entry point gets it THEN it is an expiry check, not a custom-resource event', () => {
+    expect(isExpiryCheck({ action: 'check-expiry', certificate: 'c', secretIds: ['s'] })).toBe(true);
+    expect(isExpiryCheck({ RequestType: 'Create' })).toBe(false);
   });
 });
