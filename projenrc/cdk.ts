@@ -78,7 +78,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
   project.compileTask.prependExec(`mkdir -p assets/idle-scaler && cp ../idle-scaler/${IDLE_SCALER_BUNDLE} assets/idle-scaler/index.js`);
   project.gitignore.exclude('/assets/', '/cdk.out.bench/');
   project.npmignore?.include('/assets/');
-  project.npmignore?.exclude('/.turbo/', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
+  project.npmignore?.exclude('/.turbo/', '/turbo.json', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
 
   // The admin bootstrap's handler is tested against the Admin API emulator (and
   // the idle scaler's moto fixture): their sources live in other workspaces.
