@@ -691,7 +691,10 @@ export class KongHybridGateway extends Construct {
     this.endpoint = this.sharedLoadBalancer.url;
     this.adminUrl = `${this.endpoint}/kong-admin`;
     new CfnOutput(this, 'Endpoint', { value: this.endpoint, description: 'Kong proxy endpoint' });
-    new CfnOutput(this, 'AdminUrl', { value: this.adminUrl, description: 'Kong admin API, proxied by the data plane (key-auth, ip-restriction)' });
+    if (this.adminApiProxy) {
+      // Without the bootstrap nothing answers there until you configure the route yourself.
+      new CfnOutput(this, 'AdminUrl', { value: this.adminUrl, description: 'Kong admin API, proxied by the data plane (key-auth, ip-restriction)' });
+    }
   }
 
   /**

@@ -299,6 +299,11 @@ describe('KongHybridGateway and its admin bootstrap', () => {
     t.resourceCountIs('AWS::EC2::SecurityGroup', 5);
     t.resourceCountIs('AWS::SecretsManager::Secret', 2); // cluster certificate, database
     expect(Object.keys(t.toJSON().Outputs).filter((id) => id.includes('AdminApiKey'))).toEqual([]);
+    // No admin URL either: nothing answers there (no route in Kong).
+    expect(Object.keys(t.toJSON().Outputs).filter((id) => id.includes('AdminUrl'))).toEqual([]);
+    expect(Object.keys(t.toJSON().Outputs).filter((id) => id.includes('Endpoint'))).toHaveLength(1);
+    // No repair rule without a bootstrap.
+    t.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.cloudformation'] }) }, 0);
   });
 
   test.each([
