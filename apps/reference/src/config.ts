@@ -35,6 +35,16 @@ export interface ReferenceConfig {
   readonly controlPlaneAlwaysOn: boolean;
   /** Bump to rotate the admin API key on the next deployment. */
   readonly adminApiKeyGeneration: number;
+  /** Bump to issue a new cluster certificate on the next deployment (renewal, rotation). */
+  readonly clusterCertificateGeneration: number;
+  /** The Kong image of both planes (pin a digest with `…@sha256:…`). */
+  readonly kongImage: string;
+  /** An ECR pull-through cache rule's prefix to pull the image through; empty: pull from the image's registry. */
+  readonly kongImagePullThroughCachePrefix: string;
+  /** An SNS topic (ARN) every alarm notifies; empty: alarms notify nobody. */
+  readonly alarmTopicArn: string;
+  /** What the data planes trust in X-Forwarded-For (CIDR blocks); empty: every IPv4 range of the VPC. */
+  readonly dataPlaneTrustedCidrs: string[];
 }
 
 /** The values of the `egress` key. */
@@ -63,6 +73,11 @@ export const DEFAULT_CONFIG: ReferenceConfig = {
   natCount: 2,
   controlPlaneAlwaysOn: false,
   adminApiKeyGeneration: 1,
+  clusterCertificateGeneration: 1,
+  kongImage: 'public.ecr.aws/docker/library/kong:3.9.3',
+  kongImagePullThroughCachePrefix: '',
+  alarmTopicArn: '',
+  dataPlaneTrustedCidrs: [],
 };
 
 /** Reads the configuration from context, with clear errors for values that are not what a key needs. */
@@ -81,6 +96,14 @@ export function readConfig(node: Node): ReferenceConfig {
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`context ${key}: expected a whole number, got ${JSON.stringify(value)}`);
     return n;
+  };
+  /** A string that may be empty (the library's default). */
+  const optional = (key: keyof ReferenceConfig, pattern: RegExp, example: string): string => {
+    const value = raw(key);
+    if (typeof value !== 'string') throw new Error(`context ${key}: expected a string (empty for none), got ${JSON.stringify(value)}`);
+    const trimmed = value.trim();
+    if (trimmed !== '' && !pattern.test(trimmed)) throw new Error(`context ${key}: expected ${example} (or empty), got ${JSON.stringify(value)}`);
+    return trimmed;
   };
   const flag = (key: keyof ReferenceConfig): boolean => {
     const value = raw(key);
@@ -119,5 +142,10 @@ export function readConfig(node: Node): ReferenceConfig {
     natCount: whole('natCount'),
     controlPlaneAlwaysOn: flag('controlPlaneAlwaysOn'),
     adminApiKeyGeneration: whole('adminApiKeyGeneration'),
+    clusterCertificateGeneration: whole('clusterCertificateGeneration'),
+    kongImage: text('kongImage'),
+    kongImagePullThroughCachePrefix: optional('kongImagePullThroughCachePrefix', /^[a-z0-9][a-z0-9._-]*$/, 'an ECR repository prefix such as "ecr-public"'),
+    alarmTopicArn: optional('alarmTopicArn', /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, 'an SNS topic ARN such as "arn:aws:sns:eu-west-1:123456789012:kong-alarms"'),
+    dataPlaneTrustedCidrs: list('dataPlaneTrustedCidrs'),
   };
 }

@@ -1,5 +1,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { GatewayEgress, KongHybridGateway } from '@kong-hybrid/cdk';
 import type { Construct } from 'constructs';
 import type { ReferenceConfig } from './config';
@@ -42,6 +44,12 @@ export class ReferenceStack extends Stack {
       ...(config.egress === 'natInstance' ? { natInstances: config.natCount } : { natGateways: config.natCount }),
       controlPlaneAlwaysOn: config.controlPlaneAlwaysOn,
       adminApiKeyGeneration: config.adminApiKeyGeneration,
+      clusterCertificateGeneration: config.clusterCertificateGeneration,
+      kongImage: config.kongImage,
+      kongImagePullThroughCachePrefix: config.kongImagePullThroughCachePrefix || undefined,
+      dataPlaneTrustedCidrs: config.dataPlaneTrustedCidrs.length > 0 ? config.dataPlaneTrustedCidrs : undefined,
+      // Every alarm of the gateway (idle scaler, certificate expiry, …) notifies the team's topic.
+      alarmAction: config.alarmTopicArn ? new cloudwatchActions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn)) : undefined,
     });
   }
 }
