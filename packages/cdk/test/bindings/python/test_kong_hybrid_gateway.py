@@ -1,7 +1,9 @@
 """KongHybridGateway used from Python, through the wheel jsii-pacmak built, with non-default props."""
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
@@ -29,6 +31,11 @@ def synth():
         cluster_certificate_generation=2,
         kong_manager_origins=["http://localhost:8002"],
         admin_api_key_generation=3,
+        alarm_action=cloudwatch_actions.SnsAction(sns.Topic(stack, "Oncall")),
+        data_plane_trusted_cidrs=["10.0.0.0/8"],
+        firewall_counted_rules=["SizeRestrictions_BODY"],
+        kong_image_pull_through_cache_prefix="ecr-public",
+        cluster_certificate_expiry_warning=cdk.Duration.days(90),
     )
     lambda_sg = ec2.SecurityGroup(stack, "OurLambda", vpc=gateway.vpc, allow_all_outbound=False)
     gateway.allow_admin_api_from(lambda_sg)
@@ -96,3 +103,22 @@ def test_control_plane_desired_count_is_left_to_the_idle_scaler():
     assert len(services) == 2
     for service in services.values():
         assert "DesiredCount" not in service["Properties"]
+
+
+def test_every_alarm_notifies_the_topic():
+    topic = {"Ref": next(iter(TEMPLATE.find_resources("AWS::SNS::Topic")))}
+    alarms = TEMPLATE.find_resources("AWS::CloudWatch::Alarm")
+    assert len(alarms) >= 3
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"] == [topic]
+    TEMPLATE.has_resource_properties("AWS::CloudWatch::Alarm", {"MetricName": "ClusterCertificateDaysToExpiry", "Threshold": 90})
+
+
+def test_trusted_cidrs_waf_counted_rules_and_image_cache_follow_the_props():
+    TEMPLATE.has_resource_properties("AWS::ECS::TaskDefinition", {"ContainerDefinitions": [Match.object_like(
+        {"Environment": Match.array_with([{"Name": "KONG_TRUSTED_IPS", "Value": "10.0.0.0/8"}])})]})
+    TEMPLATE.has_resource_properties("AWS::WAFv2::WebACL", {"Rules": Match.array_with([Match.object_like({"Statement": {
+        "ManagedRuleGroupStatement": Match.object_like({"Name": "AWSManagedRulesCommonRuleSet",
+            "RuleActionOverrides": [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]})}})])})
+    TEMPLATE.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([Match.object_like(
+        {"Action": ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]})])}})

@@ -19,7 +19,9 @@ import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.route53.HostedZone;
 import software.amazon.awscdk.services.route53.HostedZoneAttributes;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.Topic;
 
 /** KongHybridGateway used from Java, through the jar jsii-pacmak built, with non-default props. */
 class KongHybridGatewayBindingTest {
@@ -32,7 +34,7 @@ class KongHybridGatewayBindingTest {
       .domainName("gw.example.io")
       .hostedZone(HostedZone.fromHostedZoneAttributes(STACK, "Zone", HostedZoneAttributes.builder()
           .hostedZoneId("Z0123456789JAVA").zoneName("example.io").build()))
-      .kongImage("kong:3.9.1")
+      .kongImage("public.ecr.aws/docker/library/kong:3.9.3@sha256:" + "a1".repeat(32))
       .dataPlaneMinTasks(4)
       .dataPlaneMaxTasks(8)
       .databaseRemovalPolicy(RemovalPolicy.DESTROY)
@@ -43,6 +45,9 @@ class KongHybridGatewayBindingTest {
       .adminAllowedCidrs(List.of("192.0.2.0/24"))
       .firewallRateLimit(500)
       .kongManagerOrigins(List.of("http://localhost:8002"))
+      .alarmAction(new SnsAction(new Topic(STACK, "Oncall")))
+      .dataPlaneTrustedCidrs(List.of("10.0.0.0/8", "2001:db8::/32"))
+      .firewallCountedRules(List.of())
       .build();
   private static final Template TEMPLATE = Template.fromStack(STACK);
 
@@ -90,5 +95,20 @@ class KongHybridGatewayBindingTest {
     assertEquals(STACK.resolve(GATEWAY.getAdminApiProxy().getApiKeySecret().getSecretArn()),
         STACK.resolve(GATEWAY.getAdminApiKeySecret().getSecretArn()));
     assertEquals("apikey", AdminApiProxy.API_KEY_HEADER);
+  }
+
+  @Test
+  void everyAlarmNotifiesTheTopicAndTheImageIsPinned() {
+    Map<String, Map<String, Object>> alarms = TEMPLATE.findResources("AWS::CloudWatch::Alarm");
+    String topic = TEMPLATE.findResources("AWS::SNS::Topic").keySet().iterator().next();
+    for (Map<String, Object> alarm : alarms.values()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> props = (Map<String, Object>) alarm.get("Properties");
+      assertEquals(List.of(Map.of("Ref", topic)), props.get("AlarmActions"));
+    }
+    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
+        "Image", "public.ecr.aws/docker/library/kong:3.9.3@sha256:" + "a1".repeat(32))))));
+    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
+        "Environment", Match.arrayWith(List.of(Map.of("Name", "KONG_TRUSTED_IPS", "Value", "10.0.0.0/8,2001:db8::/32"))))))));
   }
 }
