@@ -1,4 +1,4 @@
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -184,6 +184,11 @@ describe('3. data plane', () => {
       }),
     }), 'SecondaryCidr').stack);
     expect(containerOf(t, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.20.0.0/16,100.64.0.0/24,100.64.1.0/24');
+  });
+
+  test('GIVEN an imported VPC whose public subnets have no known CIDR WHEN synthesized THEN a warning says Kong trusts only the primary block and names the prop', () => {
+    Annotations.fromStack(bring.stack).hasWarning('*', Match.stringLikeRegexp('Kong trusts only the VPC\'s primary CIDR block.*set dataPlaneTrustedCidrs'));
+    expect(Annotations.fromStack(def.stack).findWarning('*', Match.stringLikeRegexp('dataPlaneTrustedCidrs'))).toEqual([]);
   });
 
   test('GIVEN a VPC with a secondary CIDR block declared in the app WHEN synthesized THEN Kong trusts every one of its blocks', () => {

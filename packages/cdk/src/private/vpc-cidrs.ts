@@ -26,6 +26,18 @@ export function ipv4Contains(outer: string, inner: string): boolean {
  * Resolved lazily, so that secondary blocks declared after the data plane count.
  */
 export function vpcIpv4Ranges(scope: Construct, vpc: ec2.IVpc): string {
+  const publicBlocks: string[] = [];
+  for (const subnet of vpc.publicSubnets) {
+    try {
+      publicBlocks.push(subnet.ipv4CidrBlock);
+    } catch {
+      // An imported subnet without its CIDR block: nothing to add.
+    }
+  }
+  if (publicBlocks.length === 0 && vpc.publicSubnets.length > 0) {
+    Annotations.of(scope).addWarningV2('@kong-hybrid/cdk:trustedCidrs',
+      'The public subnets\' CIDR blocks are unknown (an imported VPC without publicSubnetIpv4CidrBlocks): Kong trusts only the VPC\'s primary CIDR block in X-Forwarded-For. If the load balancer\'s subnets are in a secondary CIDR block, set dataPlaneTrustedCidrs, or ip-restriction sees load-balancer addresses.');
+  }
   return Lazy.string({
     produce: () => {
       const blocks: string[] = [];
@@ -34,19 +46,7 @@ export function vpcIpv4Ranges(scope: Construct, vpc: ec2.IVpc): string {
       for (const c of Stack.of(vpc).node.findAll()) {
         if (c instanceof ec2.CfnVPCCidrBlock && c.cidrBlock && c.vpcId === vpc.vpcId) blocks.push(c.cidrBlock);
       }
-      let publicKnown = 0;
-      for (const subnet of vpc.publicSubnets) {
-        try {
-          blocks.push(subnet.ipv4CidrBlock);
-          publicKnown++;
-        } catch {
-          // An imported subnet without its CIDR block: nothing to add.
-        }
-      }
-      if (publicKnown === 0 && vpc.publicSubnets.length > 0) {
-        Annotations.of(scope).addWarningV2('@kong-hybrid/cdk:trustedCidrs',
-          'The public subnets\' CIDR blocks are unknown (an imported VPC without publicSubnetIpv4CidrBlocks): Kong trusts only the VPC\'s primary CIDR block in X-Forwarded-For. If the load balancer\'s subnets are in a secondary CIDR block, set dataPlaneTrustedCidrs, or ip-restriction sees load-balancer addresses.');
-      }
+      blocks.push(...publicBlocks);
       const literals = [primary, ...blocks.slice(1)].filter((b) => !Token.isUnresolved(b));
       const kept: string[] = [];
       for (const b of blocks) {
