@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { apiKeyMiddleware, retryMiddleware, timeoutMiddleware, type Deadlines, type RetryEvent } from './middleware.js';
+import { retryMiddleware, timeoutMiddleware, type Clock, type RetryEvent } from './middleware.js';
 import { invalid } from './invalid.js';
 import type { paths } from './types.js';
 
@@ -50,6 +50,14 @@ export interface KongAdminClientOptions {
    * @default - nothing
    */
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * The clock of retry waits and deadlines: `now()` reads the time in epoch
+   * milliseconds, `sleep(ms)` waits (an abort still cuts a wait short). Inject
+   * a virtual one in tests to drive retries without real waiting. The abort of
+   * a request still in flight at `timeoutMs` stays on a real timer.
+   * @default - `Date.now` and `setTimeout`
+   */
+  readonly clock?: Clock;
 }
 
 /** A typed Kong Admin API client: openapi-fetch over our OpenAPI document. */
@@ -63,7 +71,7 @@ export type KongAdminClient = Client<paths>;
  * const { data, error } = await kong.GET('/services/{service}', { params: { path: { service: 'billing' } } });
  */
 export function createKongAdminClient(options: KongAdminClientOptions): KongAdminClient {
-  const { baseUrl, apiKey, apiKeyHeader = 'apikey', fetch, timeoutMs = 10_000, retries = 2, retryBaseDelayMs = 200, onRetry } = options ?? ({} as KongAdminClientOptions);
+  const { baseUrl, apiKey, apiKeyHeader = 'apikey', fetch, timeoutMs = 10_000, retries = 2, retryBaseDelayMs = 200, onRetry, clock } = options ?? ({} as KongAdminClientOptions);
   const fn = 'createKongAdminClient';
   if (!/^https?:\/\/[^/]/.test(baseUrl)) invalid(fn, 'baseUrl must be an http(s) URL', baseUrl);
   // The key itself never appears in a message.
@@ -74,9 +82,9 @@ export function createKongAdminClient(options: KongAdminClientOptions): KongAdmi
   if (!(retryBaseDelayMs >= 0 && retryBaseDelayMs < Infinity)) invalid(fn, 'retryBaseDelayMs must be 0 or more', retryBaseDelayMs);
 
   // A trailing slash would make `//services`; openapi-fetch appends the paths as they are.
-  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch });
-  const deadlines: Deadlines = new WeakMap();
-  if (apiKey !== undefined) client.use(apiKeyMiddleware(apiKeyHeader, apiKey));
-  client.use(timeoutMiddleware(timeoutMs, deadlines), retryMiddleware({ retries, baseDelayMs: retryBaseDelayMs, onRetry }, deadlines));
+  // The key-auth credential of a proxied Admin API goes in every request's headers.
+  const headers = apiKey === undefined ? undefined : { [apiKeyHeader]: apiKey };
+  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch, headers });
+  client.use(timeoutMiddleware(timeoutMs), retryMiddleware({ retries, timeoutMs, baseDelayMs: retryBaseDelayMs, onRetry, clock }));
   return client;
 }

@@ -1,25 +1,23 @@
 import type { Middleware } from 'openapi-fetch';
 import { KongAdminTimeoutError } from './errors.js';
 
-/** Sends the key-auth credential of a proxied Admin API. */
-export function apiKeyMiddleware(header: string, key: string): Middleware {
-  return {
-    onRequest({ request }) {
-      request.headers.set(header, key);
-      return request;
-    },
-  };
+/**
+ * Wall clock and waiting, injectable so that tests drive time: the same shape
+ * as the idle scaler's `Clock` port.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` milliseconds. */
+  sleep(ms: number): Promise<void>;
 }
-
-/** Deadlines of calls in flight, shared by the timeout and retry middleware. */
-export type Deadlines = WeakMap<Request, number>;
 
 /**
  * Bounds a whole call, retries included, to `timeoutMs`: aborts it then, and
  * turns the abort into a {@link KongAdminTimeoutError}. A caller's own
  * `signal` still aborts the call as usual.
  */
-export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Middleware {
+export function timeoutMiddleware(timeoutMs: number): Middleware {
   return {
     onRequest({ request }) {
       // Rebuilt from its parts: new Request(request, { signal }) and AbortSignal.any
@@ -29,9 +27,7 @@ export function timeoutMiddleware(timeoutMs: number, deadlines: Deadlines): Midd
       timeout.onabort = () => controller.abort(timeout.reason);
       request.signal.addEventListener('abort', () => controller.abort(request.signal.reason));
       const { url, method, headers, body } = request;
-      const bounded = new Request(url, { method, headers, body, signal: controller.signal, duplex: 'half' } as RequestInit);
-      deadlines.set(bounded, Date.now() + timeoutMs);
-      return bounded;
+      return new Request(url, { method, headers, body, signal: controller.signal, duplex: 'half' } as RequestInit);
     },
     onError({ request, error }) {
       return isTimeoutAbort(error) ? new KongAdminTimeoutError(request.method, request.url, timeoutMs, { cause: error }) : undefined;
@@ -55,8 +51,12 @@ export interface RetryEvent {
 
 export interface RetryOptions {
   readonly retries: number;
+  /** The call's deadline is this long after its start. */
+  readonly timeoutMs: number;
   readonly baseDelayMs: number;
   readonly onRetry?: (event: RetryEvent) => void;
+  /** Decides the waits and whether they fit the deadline: `Date.now` and `setTimeout` when undefined. */
+  readonly clock?: Clock;
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -67,22 +67,24 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  * 503, 504 and network errors, never POST or PATCH. Waits what `Retry-After`
  * says when the answer has it, else an exponential backoff with jitter; gives
  * up (answering the last response) when the wait would pass the deadline.
+ * Waits and the deadline are read from the clock; an abort cuts a wait short.
  */
-export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Middleware {
-  const { retries, baseDelayMs, onRetry } = options;
-  // Per call: a pristine copy of the request to resend (a body can be read once).
-  const pending = new WeakMap<Request, Request | undefined>();
+export function retryMiddleware(options: RetryOptions): Middleware {
+  const { retries, timeoutMs, baseDelayMs, onRetry, clock } = options;
+  const now = clock ? () => clock.now() : Date.now;
+  // Per call: a pristine copy of the request to resend (a body can be read once), and the deadline.
+  const pending = new WeakMap<Request, [Request | undefined, number]>();
 
   async function retry(request: Request, fetch: typeof globalThis.fetch, response?: Response, error?: unknown): Promise<Response | Error> {
-    const template = pending.get(request);
+    const [template, deadline] = pending.get(request)!;
     pending.delete(request);
     for (let attempt = 1; attempt <= retries; attempt++) {
-      const delayMs = delayBefore(attempt, response, baseDelayMs);
+      const delayMs = delayBefore(attempt, response, baseDelayMs, now);
       // Waiting past the deadline would only end in a timeout: answer what we have.
-      if (Date.now() + delayMs >= deadlines.get(request)!) break;
+      if (now() + delayMs >= deadline) break;
       onRetry?.(response ? { attempt, delayMs, request, response } : { attempt, delayMs, request, error });
       try {
-        await sleep(delayMs, request.signal);
+        await sleep(clock, delayMs, request.signal);
         const next = await fetch(template?.clone() ?? request);
         await response?.body?.cancel();
         response = next;
@@ -97,7 +99,7 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
 
   return {
     onRequest({ request }) {
-      if (IDEMPOTENT.has(request.method)) pending.set(request, request.body ? request.clone() : undefined);
+      if (IDEMPOTENT.has(request.method)) pending.set(request, [request.body ? request.clone() : undefined, now() + timeoutMs]);
       return undefined;
     },
     onResponse({ request, response, options: { fetch } }) {
@@ -111,25 +113,30 @@ export function retryMiddleware(options: RetryOptions, deadlines: Deadlines): Mi
   };
 }
 
-function delayBefore(attempt: number, response: Response | undefined, baseDelayMs: number): number {
+function delayBefore(attempt: number, response: Response | undefined, baseDelayMs: number, now: () => number): number {
   const retryAfter = response?.headers.get('retry-after');
   if (retryAfter) {
     // delay-seconds, or an HTTP date
     const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - now();
     if (!Number.isNaN(ms)) return Math.max(0, ms);
   }
   // Exponential backoff, halved jitter: [0.5, 1) × base × 2^(attempt-1).
   return baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** `clock.sleep(ms)` (a timer without a clock), cut short by an abort of `signal`. */
+function sleep(clock: Clock | undefined, ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
+    signal.throwIfAborted();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Listening first: a clock may abort from inside its sleep.
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
       reject(signal.reason);
     }, { once: true });
+    if (clock) clock.sleep(ms).then(resolve, reject);
+    else timer = setTimeout(resolve, ms);
   });
 }
 

@@ -256,3 +256,66 @@ describe('timeouts, with an injected fetch', () => {
     expect(seen[0].headers.get('apikey')).toBe('k');
   });
 });
+
+describe('an injected clock', () => {
+  const kong = emulated();
+  /** Virtual time: `sleep` records the wait and moves the time on at once. */
+  function virtualClock(startMs = Date.parse('2030-01-01T00:00:00Z')) {
+    const clock = {
+      nowMs: startMs,
+      sleeps: [] as number[],
+      now: () => clock.nowMs,
+      sleep: async (ms: number) => {
+        clock.sleeps.push(ms);
+        clock.nowMs += ms;
+      },
+    };
+    return clock;
+  }
+
+  test('GIVEN Retry-After: 5 and a virtual clock WHEN GET THEN the 5 s wait goes through the clock, not a real timer', async () => {
+    const clock = virtualClock();
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl, clock });
+    kong.emulator.failNext({ status: 429, retryAfter: '5' });
+    expect((await client.GET('/status')).response.status).toBe(200);
+    expect(clock.sleeps).toEqual([5000]);
+    expect(kong.emulator.requests).toHaveLength(2);
+  });
+
+  test('GIVEN backoff waits WHEN retrying THEN each one is a clock sleep', async () => {
+    const clock = virtualClock();
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl, clock, retries: 2, retryBaseDelayMs: 1000 });
+    kong.emulator.failNext({ status: 502 }, { status: 502 });
+    expect((await client.GET('/status')).response.status).toBe(200);
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps[0]).toBeGreaterThanOrEqual(500);
+    expect(clock.sleeps[1]).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('GIVEN a clock that moves 6 s per wait WHEN a second 6 s wait would pass the 10 s deadline THEN the client answers the 503 instead', async () => {
+    const clock = virtualClock();
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl, clock, timeoutMs: 10_000, retries: 5 });
+    kong.emulator.failNext({ status: 503, retryAfter: '6' }, { status: 503, retryAfter: '6' });
+    expect((await client.GET('/status')).response.status).toBe(503);
+    expect(clock.sleeps).toEqual([6000]);
+    expect(kong.emulator.requests).toHaveLength(2);
+  });
+
+  test('GIVEN Retry-After as a date WHEN retrying THEN the wait is counted from the clock\'s time', async () => {
+    const clock = virtualClock();
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl, clock });
+    kong.emulator.failNext({ status: 503, retryAfter: new Date(clock.nowMs + 3000).toUTCString() });
+    expect((await client.GET('/status')).response.status).toBe(200);
+    expect(clock.sleeps).toEqual([3000]);
+  });
+
+  test('GIVEN a clock wait that never ends WHEN the caller aborts during it THEN the wait is cut short and the call rejects with the AbortError', async () => {
+    const controller = new AbortController();
+    const clock = { now: Date.now, sleep: () => new Promise<void>(() => controller.abort()) };
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl, clock });
+    kong.emulator.failNext({ status: 503 });
+    const error = await client.GET('/status', { signal: controller.signal }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(kong.emulator.requests).toHaveLength(1);
+  });
+});
