@@ -19,7 +19,7 @@ interface UpsertPaths {
 export type UpsertEntity = keyof typeof ENDPOINT_KEYS;
 type PutOperation<E extends UpsertEntity> = paths[UpsertPaths[E]] extends { put: infer O } ? O : never;
 /** The whole entity {@link upsert} sends. */
-export type UpsertBody<E extends UpsertEntity> = PutOperation<E> extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+export type UpsertBody<E extends UpsertEntity> = PutOperation<E> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 /** The entity Kong answers. */
 export type UpsertResult<E extends UpsertEntity> = PutOperation<E> extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
 

@@ -56,7 +56,8 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '500']));
       if (['post', 'put', 'patch'].includes(method) && !op.operationId.startsWith('validate')) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '409']));
       for (const [status, response] of Object.entries(op.responses)) {
-        if (status.startsWith('2')) continue;
+        // 415 has no body (kong.response.exit(415), kong/api/api_helpers.lua:270 at 3.9.3)
+        if (status.startsWith('2') || status === '415') continue;
         expect(resolve(response).content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
       }
     }
@@ -68,9 +69,9 @@ describe('the OpenAPI document', () => {
     ]);
   });
 
-  test('key-auth, ip-restriction, cors and rate-limiting configurations are typed; other plugins take an open config', () => {
+  test('key-auth, acl, ip-restriction, cors and rate-limiting configurations are typed; other plugins take an open config', () => {
     const variants = doc.components.schemas.Plugin.oneOf.map((r: { $ref: string }) => r.$ref.split('/').pop());
-    expect(variants).toEqual(['KeyAuthPlugin', 'IpRestrictionPlugin', 'CorsPlugin', 'RateLimitingPlugin', 'OtherPlugin']);
+    expect(variants).toEqual(['KeyAuthPlugin', 'AclPlugin', 'IpRestrictionPlugin', 'CorsPlugin', 'RateLimitingPlugin', 'OtherPlugin']);
     expect(doc.components.schemas.KeyAuthConfig.additionalProperties).toBe(false);
     expect(doc.components.schemas.OtherPlugin.properties.config.additionalProperties).toBe(true);
   });

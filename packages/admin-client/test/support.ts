@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { createKongAdminClient, type KongAdminClient, type KongAdminClientOptions } from '../src';
 import { startKongAdminEmulator, type KongAdminEmulator, type KongAdminEmulatorOptions } from './emulator';
 
-export const CERT = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZmFrZS1jZXJ0LWZvci10ZXN0czAKBggqhkjOPQQDAjAA\n-----END CERTIFICATE-----\n';
-export const CA_CERT = '-----BEGIN CERTIFICATE-----\nMIIBtDCCAVqgAwIBAgIUZmFrZS1jYS1jZXJ0LWZvci10ZXN0czAKBggqhkjOPQQD\n-----END CERTIFICATE-----\n';
-export const KEY = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgZmFrZS1rZXk=\n-----END PRIVATE KEY-----\n';
+/** Test certificates (test/fixtures/tls/generate.sh): real PEM, as Kong parses them. */
+export const TLS = Object.fromEntries(
+  ['rsa', 'rsa-key', 'rsa-alt', 'rsa-alt-key', 'ecdsa', 'ecdsa-key', 'ecdsa-alt', 'ecdsa-alt-key', 'ca', 'ca-key', 'expired-ca']
+    .map((name) => [name, readFileSync(path.join(__dirname, 'fixtures', 'tls', `${name}.pem`), 'utf8')]),
+) as Record<'rsa' | 'rsa-key' | 'rsa-alt' | 'rsa-alt-key' | 'ecdsa' | 'ecdsa-key' | 'ecdsa-alt' | 'ecdsa-alt-key' | 'ca' | 'ca-key' | 'expired-ca', string>;
+export const CERT = TLS.rsa;
+export const KEY = TLS['rsa-key'];
+export const CA_CERT = TLS.ca;
 
 /** An emulator and a client talking to it; closes both after the suite. */
 export function emulated(options: KongAdminEmulatorOptions = {}, client: Partial<KongAdminClientOptions> = {}) {

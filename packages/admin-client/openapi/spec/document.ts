@@ -94,8 +94,8 @@ function schemas(): Record<string, Schema> {
         type: 'object',
         required: ['workers_lua_vms', 'lua_shared_dicts'],
         properties: {
-          workers_lua_vms: arr(obj({ http_allocated_gc: str('Memory of the worker VM.'), pid: int('Worker pid.') }, ['http_allocated_gc', 'pid']), 'Worker VMs.'),
-          lua_shared_dicts: { type: 'object', additionalProperties: obj({ allocated_slabs: str('Used.'), capacity: str('Capacity.') }, ['allocated_slabs', 'capacity']) },
+          workers_lua_vms: arr(obj({ http_allocated_gc: memory('Memory of the worker VM.'), pid: int('Worker pid.') }, ['http_allocated_gc', 'pid']), 'Worker VMs.'),
+          lua_shared_dicts: { type: 'object', additionalProperties: obj({ allocated_slabs: memory('Used.'), capacity: memory('Capacity.') }, ['allocated_slabs', 'capacity']) },
         },
         additionalProperties: true,
       },
@@ -108,13 +108,19 @@ function schemas(): Record<string, Schema> {
   };
   out.KongSchema = {
     type: 'object',
-    description: "Kong's own schema format: `fields` is a list of one-key objects, field name → definition.",
-    required: ['fields'],
-    properties: { fields: arr({ type: 'object', additionalProperties: { type: 'object' } }, 'Field definitions, in order.') },
+    description: "Kong's own schema format: `fields` is a list of one-key objects, field name → definition; `entity_checks` the cross-field rules.",
+    required: ['fields', 'entity_checks'],
+    properties: {
+      fields: arr({ type: 'object', additionalProperties: { type: 'object' } }, 'Field definitions, in order.'),
+      entity_checks: arr({ type: 'object', additionalProperties: true }, 'Entity checks, for example `{ "at_least_one_of": ["custom_id", "username"] }`.'),
+    },
     additionalProperties: true,
   };
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
+
+/** A memory figure: `"40.00 MiB"`, or a number of bytes with `?unit=b`. */
+const memory = (description: string): Schema => ({ type: ['string', 'integer'], description: `${description} A string such as \`40.00 MiB\`, or bytes (\`?unit=b\`).` });
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
@@ -144,10 +150,13 @@ export function document(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'Kong Gateway Admin API (OSS 3.9)',
-      version: '3.9.1',
+      version: '3.9.3',
       summary: 'The Kong Gateway 3.9 open-source Admin API, as Kong behaves.',
-      description: 'Written by the kong-hybrid project from Kong\'s source and behaviour. ' +
-        'A control plane usually serves it behind a proxied route such as `https://<domain>/kong-admin`, protected by key-auth (`apikey` header) and ip-restriction.',
+      description: 'Written by the kong-hybrid project from Kong\'s source and behaviour (tag 3.9.3). ' +
+        'A control plane usually serves it behind a proxied route such as `https://<domain>/kong-admin`, protected by key-auth (`apikey` header) and ip-restriction. ' +
+        'Every `GET` also answers `HEAD` (the same status and headers, no body), a path with a trailing slash is the same path, ' +
+        'and a method a path does not have answers 405 `{ "message": "Method not allowed" }` (kong/api/api_helpers.lua at 3.9.3). ' +
+        'Request bodies are JSON here; Kong also reads form-encoded and multipart bodies, which this document does not describe.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [
@@ -178,6 +187,7 @@ export function document(): Record<string, unknown> {
         NotFound: errorResponse('No such entity, or it belongs to another parent.'),
         Conflict: errorResponse('A unique field (name, username, key, …) is already taken (code 5).'),
         ServerError: errorResponse('Kong could not complete the request, for example because the database is unreachable.'),
+        UnsupportedMediaType: { description: 'The body is neither JSON nor a form (kong/api/api_helpers.lua:241 at 3.9.3). No body.' },
       },
       schemas: schemas(),
     },

@@ -11,7 +11,10 @@ export interface Field {
   readonly schema: Schema;
   /** Kong answers `null` when unset, and `null` unsets it. */
   readonly nullable?: boolean;
-  /** Set by Kong only (timestamps): never in a request body. */
+  /**
+   * Set by Kong (timestamps). A request may still carry it, as a read-modify-write
+   * round trip does: Kong keeps a given `created_at` and overwrites `updated_at`.
+   */
   readonly readOnly?: boolean;
   /** Accepted in requests, never answered (a shorthand such as `url`). */
   readonly writeOnly?: boolean;
@@ -303,9 +306,9 @@ export const ENTITIES: Entity[] = [
       jwk: { schema: str('The key as a JSON Web Key (a JSON string).'), nullable: true },
       pem: {
         schema: obj({
-          private_key: str('PEM-encoded private key.'),
-          public_key: str('PEM-encoded public key.'),
-        }, [], { minProperties: 1, description: 'The key as a PEM pair.' }),
+          private_key: nullable(str('PEM-encoded private key.')),
+          public_key: nullable(str('PEM-encoded public key.')),
+        }, [], { minProperties: 1, description: 'The key as a PEM pair (Kong answers both fields, `null` when unset).' }),
         nullable: true,
       },
       tags,
@@ -369,20 +372,26 @@ export const ENTITIES: Entity[] = [
       tags,
     },
     createRequired: ['group'],
-    replaceRequired: ['group'],
-    rules: 'Kong requires `consumer` (given by the URL on nested paths).',
+    replaceRequired: [],
+    rules: 'Kong requires `consumer` (given by the URL on nested paths) and `group` (given by the URL on a PUT by group).',
   },
 ];
 
-/** How a request names a foreign entity: by id, or by its endpoint key. */
+/**
+ * How a request names a foreign entity: by id, by a unique field, or as the
+ * whole entity (Kong keeps its id and checks the other fields against the
+ * entity's schema: kong/db/schema/init.lua:963 at 3.9.3).
+ */
 export function referenceSchema(entity: Entity): Schema {
   const properties: Record<string, Schema> = { id: UUID };
   if (entity.endpointKey) properties[entity.endpointKey] = str(`The ${entity.singular}'s ${entity.endpointKey}.`);
-  return obj(properties, [], {
+  return {
+    type: 'object',
+    description: `A ${entity.singular}, by \`id\`${entity.endpointKey ? ` or \`${entity.endpointKey}\`` : ''}, or the whole ${entity.singular} as Kong answers it.`,
+    properties,
     minProperties: 1,
-    maxProperties: 1,
-    description: `A ${entity.singular}, by \`id\`${entity.endpointKey ? ` or \`${entity.endpointKey}\`` : ''}.`,
-  });
+    additionalProperties: true,
+  };
 }
 
 export const ForeignKey: Schema = obj({ id: UUID }, ['id'], { description: 'A reference to another entity, as Kong answers it.' });
@@ -400,11 +409,10 @@ export function responseSchema(entity: Entity): Schema {
   return obj(properties, required, { title: entity.schema, description: entity.description });
 }
 
-/** A request body (POST, PUT or PATCH): writable fields, `null` unsets. */
+/** A request body (POST, PUT or PATCH): every field (timestamps included, for round trips), `null` unsets. */
 export function requestSchema(entity: Entity, required: string[], what: string): Schema {
   const properties: Record<string, Schema> = {};
   for (const [name, field] of Object.entries(entity.fields)) {
-    if (field.readOnly) continue;
     const base = field.foreign ? ref(`${field.foreign}Reference`) : field.schema;
     properties[name] = field.nullable ? nullable(base) : base;
   }

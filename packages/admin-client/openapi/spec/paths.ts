@@ -62,7 +62,7 @@ export const FOREIGN: Array<{ child: string; field: string; parent: string }> = 
   { child: 'plugins', field: 'consumer', parent: 'consumers' },
   { child: 'services', field: 'client_certificate', parent: 'certificates' },
   { child: 'upstreams', field: 'client_certificate', parent: 'certificates' },
-  { child: 'snis', field: 'certificate', parent: 'certificates' },
+  // `/snis/{sni}/certificate` is not here: Kong disables it (kong/api/routes/snis.lua at 3.9.3); use `/certificates/{sni name}`.
   { child: 'keys', field: 'set', parent: 'key-sets' },
   { child: 'key-auths', field: 'consumer', parent: 'consumers' },
   { child: 'basic-auths', field: 'consumer', parent: 'consumers' },
@@ -72,21 +72,25 @@ export const FOREIGN: Array<{ child: string; field: string; parent: string }> = 
 const pascal = (s: string) => s.split(/[-_]/).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const errors = (...codes: Array<'400' | '404' | '409'>) => Object.fromEntries([
-  ...codes.map((c) => [c, { $ref: `#/components/responses/${{ 400: 'BadRequest', 404: 'NotFound', 409: 'Conflict' }[c]}` }]),
+const errors = (...codes: Array<'400' | '404' | '409' | '415'>) => Object.fromEntries([
+  ...codes.map((c) => [c, { $ref: `#/components/responses/${{ 400: 'BadRequest', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType' }[c]}` }]),
   ['401', { $ref: '#/components/responses/Unauthorized' }],
   ['500', { $ref: '#/components/responses/ServerError' }],
 ].sort(([a], [b]) => String(a).localeCompare(String(b))));
 const param = (name: string) => ({ $ref: `#/components/parameters/${name}` });
-const body = (schema: string, description: string) => ({ required: true, description, content: json(ref(schema)) });
+const body = (schema: string, description: string, required = true) => ({ required, description, content: json(ref(schema)) });
 
 /** Path parameters, one per resource: `{service}` is an id or a name. */
 export function pathParameters(): Record<string, Schema> {
   const out: Record<string, Schema> = {};
   for (const r of [...ENTITIES.map(fromEntity), PLUGIN]) {
+    const alternatives: Record<string, string> = {
+      certificate: ', or the name of one of its SNIs (kong/api/routes/certificates.lua at 3.9.3; a PUT by an unknown SNI creates the certificate with that SNI)',
+      acl: ', or its group under a consumer (kong/plugins/acl/api.lua at 3.9.3; a PUT by group creates the membership)',
+    };
     out[r.param] = {
       name: r.param, in: 'path', required: true,
-      description: `The ${r.singular}'s id${r.endpointKey ? ` or ${r.endpointKey.replace('_', ' ')}` : ''}.`,
+      description: `The ${r.singular}'s id${r.endpointKey ? ` or ${r.endpointKey.replace('_', ' ')}` : ''}${alternatives[r.param] ?? ''}.`,
       schema: { type: 'string', minLength: 1 },
     };
   }
@@ -114,7 +118,7 @@ function collection(r: Resource, opts: { parent?: Resource; segment?: string } =
       summary: `Create a ${r.singular}${of}`,
       ...(parent ? { parameters: [param(parent.param)] } : {}),
       requestBody: body(r.create, `The ${r.singular}.${parent ? ` Its \`${opts.segment}\` parent is the one in the URL.` : ''}`),
-      responses: { 201: ok(`The created ${r.singular}`, ref(r.schema)), ...(parent ? errors('400', '404', '409') : errors('400', '409')) },
+      responses: { 201: ok(`The created ${r.singular}`, ref(r.schema)), ...(parent ? errors('400', '404', '409', '415') : errors('400', '409', '415')) },
     },
   };
 }
@@ -135,14 +139,14 @@ function entity(r: Resource, opts: { parent?: Resource } = {}) {
       operationId: `upsert${r.schema}${suffix}`, tags: [r.tag], summary: `Create or replace a ${r.singular}${of}`,
       description: `Creates the ${r.singular} when none matches the URL, otherwise replaces it whole: fields left out take their defaults. ` +
         `A UUID in the URL is the id${r.endpointKey ? `; anything else is the ${r.endpointKey.replace('_', ' ')}` : ''}. Answers 200 either way.`,
-      requestBody: body(r.replace, `The whole ${r.singular}.`),
-      responses: { 200: ok(`The created or replaced ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409') },
+      requestBody: body(r.replace, `The whole ${r.singular}. Kong takes a missing body as \`{}\` (a PUT by name may need nothing else).`, false),
+      responses: { 200: ok(`The created or replaced ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409', '415') },
     },
     patch: {
       operationId: `update${r.schema}${suffix}`, tags: [r.tag], summary: `Update a ${r.singular}${of}`,
       description: `Changes the given fields. Answers 404 when no ${r.singular} matches.`,
       requestBody: body(r.update, 'The fields to change.'),
-      responses: { 200: ok(`The updated ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409') },
+      responses: { 200: ok(`The updated ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409', '415') },
     },
     delete: {
       operationId: `delete${r.schema}${suffix}`, tags: [r.tag], summary: `Delete a ${r.singular}${of}`,
@@ -154,14 +158,30 @@ function entity(r: Resource, opts: { parent?: Resource } = {}) {
   };
 }
 
+/** `/children/{child}/<field>` (kong/api/endpoints.lua:437-732 at 3.9.3, `is_foreign_entity_endpoint`). */
 function foreign(child: Resource, field: string, parent: Resource) {
+  const what = field.replace('_', ' ');
   return {
     parameters: [param(child.param)],
     get: {
       operationId: `get${pascal(field)}Of${child.schema}`, tags: [child.tag],
-      summary: `Get the ${field.replace('_', ' ')} of a ${child.singular}`,
-      description: `Answers 404 when the ${child.singular} does not exist or has no ${field.replace('_', ' ')}.`,
+      summary: `Get the ${what} of a ${child.singular}`,
+      description: `Answers 404 when the ${child.singular} does not exist or has no ${what}.`,
       responses: { 200: ok(`The ${parent.singular}`, ref(parent.schema)), ...errors('404') },
+    },
+    put: {
+      operationId: `upsert${pascal(field)}Of${child.schema}`, tags: [child.tag],
+      summary: `Create or replace the ${what} of a ${child.singular}`,
+      description: `Replaces the ${what} whole; when the ${child.singular} has none, creates one and ties it to the ${child.singular}.`,
+      requestBody: body(parent.replace, `The whole ${parent.singular}.`, false),
+      responses: { 200: ok(`The ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '409', '415') },
+    },
+    patch: {
+      operationId: `update${pascal(field)}Of${child.schema}`, tags: [child.tag],
+      summary: `Update the ${what} of a ${child.singular}`,
+      description: `Answers 404 when the ${child.singular} does not exist or has no ${what}.`,
+      requestBody: body(parent.update, 'The fields to change.'),
+      responses: { 200: ok(`The updated ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '409', '415') },
     },
   };
 }
@@ -197,7 +217,11 @@ export function paths(): Record<string, unknown> {
     get: {
       operationId: 'getNodeStatus', tags: ['Information'], summary: 'Get node status',
       description: "Database reachability, memory and connection counters. Liveness only: readiness is `/status/ready` on the status listener.",
-      responses: { 200: ok('Node status', ref('NodeStatus')), ...errors() },
+      parameters: [
+        { name: 'unit', in: 'query', description: 'Unit of the memory figures: `b` (numbers of bytes), `k`, `m` (the default) or `g` (strings).', schema: { type: 'string', enum: ['b', 'B', 'k', 'K', 'm', 'M', 'g', 'G'] } },
+        { name: 'scale', in: 'query', description: 'Digits after the decimal point of the memory figures.', schema: { type: 'integer', minimum: 0, default: 2 } },
+      ],
+      responses: { 200: ok('Node status', ref('NodeStatus')), ...errors('400') },
     },
   };
   out['/endpoints'] = {
@@ -251,7 +275,7 @@ export function paths(): Record<string, unknown> {
       operationId: 'validateEntity', tags: ['Schemas'], summary: 'Validate an entity without saving it',
       description: 'Checks the schema only: foreign keys and unique fields are not checked.',
       requestBody: { required: true, description: 'The entity, as it would be POSTed.', content: json({ type: 'object', additionalProperties: true }) },
-      responses: { 200: validated, ...errors('400') },
+      responses: { 200: validated, ...errors('400', '404', '415') },
     },
   };
   out['/schemas/plugins/{name}'] = {
@@ -265,7 +289,7 @@ export function paths(): Record<string, unknown> {
     post: {
       operationId: 'validatePlugin', tags: ['Schemas'], summary: 'Validate a plugin without saving it',
       requestBody: body('PluginCreate', 'The plugin, as it would be POSTed.'),
-      responses: { 200: validated, ...errors('400') },
+      responses: { 200: validated, ...errors('400', '415') },
     },
   };
   out['/schemas/vaults/{name}'] = {
@@ -291,5 +315,15 @@ export function paths(): Record<string, unknown> {
     const child = byCollection(f.child);
     out[`/${child.collection}/{${child.param}}/${f.field}`] = foreign(child, f.field, byCollection(f.parent));
   }
+  // kong/api/routes/upstreams.lua:184 at 3.9.3: every target, `/targets` showing only the newest per address
+  out['/upstreams/{upstream}/targets/all'] = {
+    parameters: [param('upstream')],
+    get: {
+      operationId: 'listAllTargetsForUpstream', tags: ['Targets'], summary: 'List every target of an upstream, ordered by id',
+      description: 'The raw list, ordered by id, paged with an opaque `offset` (`/upstreams/{upstream}/targets` lists the newest target per address first, paged by position).',
+      parameters: [param('size'), param('offset')],
+      responses: { 200: ok('A page of targets', ref('TargetPage')), ...errors('400', '404') },
+    },
+  };
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }

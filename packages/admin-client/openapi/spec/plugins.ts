@@ -1,9 +1,10 @@
 /**
- * Plugins: the entity, and typed configurations for the four plugins the
- * kong-hybrid deployment relies on (key-auth and ip-restriction protect the
- * proxied Admin API, cors serves Kong Manager, rate-limiting is the common
- * first plugin). Every other bundled plugin takes an open `config` object.
- * Field lists follow Kong 3.9's plugin schemas (kong/plugins/<name>/schema.lua).
+ * Plugins: the entity, and typed configurations for the five plugins the
+ * kong-hybrid deployment relies on (key-auth, acl and ip-restriction protect
+ * the proxied Admin API, cors serves Kong Manager, rate-limiting is the
+ * common first plugin). Every other bundled plugin takes an open `config`
+ * object. Field lists follow Kong 3.9.3's plugin schemas
+ * (kong/plugins/<name>/schema.lua at 3.9.3), field for field.
  */
 import { UUID, arr, bool, int, nullable, num, obj, oneOfStrings, ref, str, type Schema } from './schema';
 
@@ -38,7 +39,7 @@ const period = (p: string): ConfigField => ({ schema: num(`Requests allowed per 
 export const TYPED_PLUGINS: TypedPlugin[] = [
   {
     name: 'key-auth', schema: 'KeyAuth',
-    description: 'Authenticates requests by an API key (the standard protection of a proxied Admin API).',
+    description: 'Authenticates requests by an API key (the standard protection of a proxied Admin API). Never scoped to a consumer.',
     config: {
       key_names: { schema: arr(str('A header or query parameter name.', { pattern: '^[A-Za-z0-9_-]+$' }), 'Where the key is looked for.', { minItems: 1, default: ['apikey'] }) },
       hide_credentials: { schema: bool('Strip the key before proxying.', { default: false }) },
@@ -51,21 +52,32 @@ export const TYPED_PLUGINS: TypedPlugin[] = [
     },
   },
   {
+    name: 'acl', schema: 'Acl',
+    description: 'Lets only the consumers of some groups through (or keeps them out). Never scoped to a consumer.',
+    config: {
+      allow: { schema: arr(str('A group name.'), 'Groups allowed.'), nullable: true },
+      deny: { schema: arr(str('A group name.'), 'Groups denied.'), nullable: true },
+      hide_groups_header: { schema: bool('Do not send `X-Consumer-Groups` upstream.', { default: false }) },
+      always_use_authenticated_groups: { schema: bool('Use the groups of the authenticated credential even when a consumer is known.', { default: false }) },
+    },
+    rules: 'Kong requires exactly one of `allow` and `deny`.',
+  },
+  {
     name: 'ip-restriction', schema: 'IpRestriction',
     description: 'Allows or denies requests by client IP or CIDR range.',
     config: {
       allow: { schema: arr(str('An IP address or CIDR range.'), 'Addresses allowed.'), nullable: true },
       deny: { schema: arr(str('An IP address or CIDR range.'), 'Addresses denied.'), nullable: true },
-      status: { schema: int('Status answered to rejected requests.', { minimum: 100, maximum: 599 }), nullable: true },
+      status: { schema: num('Status answered to rejected requests (Kong checks no range).'), nullable: true },
       message: { schema: str('Message answered to rejected requests.'), nullable: true },
     },
     rules: 'Kong requires at least one of `allow` and `deny`.',
   },
   {
     name: 'cors', schema: 'Cors',
-    description: 'Answers CORS preflight requests and adds CORS headers (Kong Manager needs it on a proxied Admin API).',
+    description: 'Answers CORS preflight requests and adds CORS headers (Kong Manager needs it on a proxied Admin API). Never scoped to a consumer.',
     config: {
-      origins: { schema: arr(str('An origin, `*`, or a regex.'), 'Allowed origins.'), nullable: true },
+      origins: { schema: arr(str('An origin, `*`, or a (PCRE) regex.'), 'Allowed origins.'), nullable: true },
       headers: { schema: arr(str('A header name.'), 'Allowed request headers.'), nullable: true },
       exposed_headers: { schema: arr(str('A header name.'), 'Headers exposed to the browser.'), nullable: true },
       methods: {
@@ -77,7 +89,6 @@ export const TYPED_PLUGINS: TypedPlugin[] = [
       credentials: { schema: bool('Send `Access-Control-Allow-Credentials: true`.', { default: false }) },
       private_network: { schema: bool('Send `Access-Control-Allow-Private-Network: true`.', { default: false }) },
       preflight_continue: { schema: bool('Proxy preflight requests upstream.', { default: false }) },
-      allow_origin_absent: { schema: bool('Run for requests without an `Origin` header.', { default: true }) },
     },
   },
   {
@@ -86,31 +97,33 @@ export const TYPED_PLUGINS: TypedPlugin[] = [
     config: {
       second: period('second'), minute: period('minute'), hour: period('hour'),
       day: period('day'), month: period('month'), year: period('year'),
-      limit_by: { schema: oneOfStrings(['consumer', 'consumer-group', 'credential', 'ip', 'service', 'header', 'path'], 'What requests are counted by.', { default: 'consumer' }) },
+      limit_by: { schema: oneOfStrings(['consumer', 'credential', 'ip', 'service', 'header', 'path'], 'What requests are counted by.', { default: 'consumer' }) },
       header_name: { schema: str('Header counted by when `limit_by` is `header`.'), nullable: true },
       path: { schema: str('Path counted by when `limit_by` is `path`.', { pattern: '^/' }), nullable: true },
-      policy: { schema: oneOfStrings(['local', 'cluster', 'redis'], 'Where counters live. `cluster` is unavailable in hybrid mode.', { default: 'local' }) },
+      policy: { schema: oneOfStrings(['local', 'cluster', 'redis'], 'Where counters live. A control plane (and a DB-less node) refuses `cluster`: `local` or `redis` there.', { default: 'local' }) },
       fault_tolerant: { schema: bool('Proxy requests when the counter store fails.', { default: true }) },
       redis: { schema: ref('RateLimitingRedis') },
       hide_client_headers: { schema: bool('Do not send the rate-limit headers.', { default: false }) },
-      error_code: { schema: num('Status answered when the limit is exceeded.', { minimum: 0, default: 429 }) },
+      error_code: { schema: num('Status answered when the limit is exceeded.', { exclusiveMinimum: 0, default: 429 }) },
       error_message: { schema: str('Message answered when the limit is exceeded.', { default: 'API rate limit exceeded' }) },
-      sync_rate: { schema: num('Seconds between counter syncs (-1: synchronous).', { default: -1 }) },
+      sync_rate: { schema: num('Seconds between counter syncs (-1: synchronous; other values with the `redis` policy only, at least 0.02).', { default: -1 }) },
     },
-    rules: 'Kong requires at least one period (`second` … `year`), and a redis host when `policy` is `redis`.',
+    rules: 'Kong requires at least one period (`second` … `year`), no longer period with a lower limit, a redis host when `policy` is `redis`, '
+      + '`header_name` when `limit_by` is `header` and `path` when it is `path`.',
   },
 ];
 
+/** kong/tools/redis/schema.lua at 3.9.3. */
 export const RateLimitingRedis: Schema = obj({
-  host: nullable(str('Redis host.')),
+  host: nullable(str('Redis host (no port).')),
   port: int('Redis port.', { minimum: 0, maximum: 65535, default: 6379 }),
+  timeout: int('Timeout in milliseconds.', { minimum: 0, maximum: 2147483646, default: 2000 }),
   username: nullable(str('Redis ACL username.')),
   password: nullable(str('Redis password (or a vault reference).')),
+  database: int('Redis database.', { default: 0 }),
   ssl: bool('Connect with TLS.', { default: false }),
   ssl_verify: bool('Verify the Redis certificate.', { default: false }),
   server_name: nullable(str('SNI sent to Redis.')),
-  timeout: int('Timeout in milliseconds.', { minimum: 0, maximum: 2147483646, default: 2000 }),
-  database: int('Redis database.', { default: 0 }),
 }, [], { description: 'Redis settings of the `redis` policy.' });
 
 const refOrNull = (name: string): Schema => nullable(ref(name));
@@ -142,6 +155,8 @@ function commonRequest(): Record<string, Schema> {
     protocols: arr(ref('Protocol'), 'Protocols the plugin runs on (the default depends on the plugin).', { minItems: 1, uniqueItems: true }),
     enabled: bool('Whether the plugin runs.', { default: true }),
     tags: nullable(arr(ref('Tag'), 'Tags.', { uniqueItems: true })),
+    created_at: int('Kept as given (a read-modify-write round trip sends it back).'),
+    updated_at: int('Ignored: Kong sets it.'),
   };
 }
 

@@ -132,9 +132,11 @@ export class Contract {
   }
 
   /** Violations of a response: an undocumented status, or a body that does not match. */
-  validateResponse(match: Match, status: number, body: { present: boolean; json: boolean; value?: unknown }): string[] {
+  validateResponse(match: Match, status: number, body: { present: boolean; json: boolean; value?: unknown }, head = false): string[] {
     const documented = match.operation.responses[String(status)] ?? match.operation.responses.default;
     if (!documented) return [`status ${status} is not documented for ${match.method} ${match.template}`];
+    // HEAD is GET without the body (RFC 9110, 9.3.2): the status is checked, not the body
+    if (head) return [];
     const response = this.resolve(documented);
     const schema = response.content?.['application/json']?.schema;
     if (!schema) return body.present ? [`status ${status} of ${match.method} ${match.template} has no body in the document, but one was sent`] : [];

@@ -14,8 +14,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { components } from '../../src/generated/kong-admin';
-import { Contract, type Match } from './contract';
-import { Kong, schemaViolation, type Answer, type Entity } from './kong';
+import { Contract } from './contract';
+import { Kong, type Answer, type Entity } from './kong';
 
 export type DataPlane = components['schemas']['DataPlane'];
 export type { Entity };
@@ -122,7 +122,7 @@ class EmulatorServer implements KongAdminEmulator {
     this.prefix = (options.pathPrefix ?? '').replace(/\/+$/, '');
     if (this.prefix && !this.prefix.startsWith('/')) throw new TypeError(`startKongAdminEmulator: pathPrefix must start with '/', got ${JSON.stringify(options.pathPrefix)}`);
     this.apiKeyHeader = (options.apiKeyHeader ?? 'apikey').toLowerCase();
-    this.kong = new Kong(this.contract, {
+    this.kong = new Kong({
       now: options.now ?? (() => Date.now() / 1000),
       role: options.role ?? 'control_plane',
       requestCount: () => this.requests.length,
@@ -204,12 +204,13 @@ class EmulatorServer implements KongAdminEmulator {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', this.origin);
-    let path = url.pathname;
-    const fullPath = path;
+    const fullPath = url.pathname;
+    let path = fullPath;
     if (this.prefix) path = path === this.prefix ? '/' : path.startsWith(`${this.prefix}/`) ? path.slice(this.prefix.length) : '';
     const body = parseBody(req, raw);
-    this.requests.push({ method: req.method ?? 'GET', path: path || fullPath, query: Object.fromEntries(url.searchParams), headers: req.headers, body: body.value });
+    this.requests.push({ method, path: safeDecode(path || fullPath), query: Object.fromEntries(url.searchParams), headers: req.headers, body: body.value });
 
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const fault = this.faults.shift();
@@ -218,66 +219,47 @@ class EmulatorServer implements KongAdminEmulator {
         req.socket.destroy();
         return;
       }
-      send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+      send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}, false);
       return;
     }
 
     if (!path) {
-      this.violate('request', req.method ?? 'GET', fullPath, [`the path is outside the prefix ${this.prefix}`]);
-      send(res, 404, { message: 'no Route matched with those values' });
+      this.violate('request', method, fullPath, [`the path is outside the prefix ${this.prefix}`]);
+      send(res, 404, { message: 'no Route matched with those values' }, {}, false);
       return;
     }
-    const found = this.contract.find(req.method ?? 'GET', path);
-    if ('notFound' in found) {
-      this.violate('request', req.method ?? 'GET', path, ['no path of the document matches']);
-      send(res, 404, { message: 'Not found' });
-      return;
-    }
-    if ('methodNotAllowed' in found) {
-      this.violate('request', req.method ?? 'GET', path, [`${req.method} is not an operation of ${found.template}`]);
-      send(res, 405, { message: 'Method not allowed' });
-      return;
-    }
-    const { match } = found;
-    let answer: Answer;
+    // The proxy's key-auth answers before the Admin API sees the request.
     if (this.options.apiKey !== undefined && req.headers[this.apiKeyHeader] !== this.options.apiKey) {
-      answer = { status: 401, body: { message: req.headers[this.apiKeyHeader] === undefined ? 'No API key found in request' : 'Unauthorized' } };
-    } else if (body.present && body.json && body.value === undefined) {
-      this.violate('request', match.method, path, ['the request body is not valid JSON']);
-      answer = { status: 400, body: { message: 'Cannot parse JSON body' } };
-    } else {
-      const problems = this.contract.validateRequest(match, url.searchParams, body);
-      if (problems.length > 0) this.violate('request', match.method, path, problems);
-      // A body the document forbids is answered as Kong's schema violation; bad
-      // parameters go on to Kong's own checks (invalid size, offset, …).
-      const bodyProblems = problems.filter((p) => p.startsWith('request body') || p.startsWith('the request body') || p.startsWith('the operation takes'));
-      answer = bodyProblems.length > 0
-        ? this.asKongError(match, body.value, bodyProblems)
-        : this.kong.handle(match, url.searchParams, body.value as Entity | undefined);
+      send(res, 401, { message: req.headers[this.apiKeyHeader] === undefined ? 'No API key found in request' : 'Unauthorized' }, {}, false);
+      return;
     }
-    const sent = { present: answer.body !== undefined, json: true, value: answer.body };
-    const problems = this.contract.validateResponse(match, answer.status, sent);
-    if (problems.length > 0) this.violate('response', match.method, path, problems);
-    send(res, answer.status, answer.body);
-  }
 
-  /** A request the document forbids, answered as Kong would: a 400 schema violation. */
-  private asKongError(match: Match, value: unknown, problems: string[]): Answer {
-    const fields: Record<string, unknown> = {};
-    for (const e of this.contract.requestBodyErrors(match, value)) {
-      const at = e.instancePath.split('/').filter(Boolean);
-      if (e.keyword === 'additionalProperties') at.push(String(e.params.additionalProperty));
-      if (e.keyword === 'required') at.push(String(e.params.missingProperty));
-      const message = e.keyword === 'additionalProperties' ? 'unknown field' : e.keyword === 'required' ? 'required field missing' : String(e.message);
-      if (at.length === 0) {
-        fields['@entity'] = [...((fields['@entity'] as string[] | undefined) ?? []), message];
-        continue;
-      }
-      let node = fields;
-      for (const k of at.slice(0, -1)) node = (node[k] = typeof node[k] === 'object' && node[k] ? node[k] : {}) as Record<string, unknown>;
-      node[at[at.length - 1]] ??= message;
+    // The document is checked on the side: Kong's answer is the emulator's, never the validator's.
+    const docPath = safeDecode(path.length > 1 ? path.replace(/\/+$/, '') : path);
+    const found = this.contract.find(method === 'HEAD' ? 'GET' : method, docPath);
+    if ('notFound' in found) this.violate('request', method, docPath, ['no path of the document matches']);
+    else if ('methodNotAllowed' in found) this.violate('request', method, docPath, [`${method} is not an operation of ${found.template}`]);
+    else {
+      const problems = this.contract.validateRequest(found.match, url.searchParams, body);
+      if (problems.length > 0) this.violate('request', method, docPath, problems);
     }
-    return schemaViolation(Object.keys(fields).length > 0 ? fields : { '@entity': problems });
+
+    let answer: Answer;
+    try {
+      answer = this.kong.handle({ method, path, query: url.searchParams, headers: req.headers, body: raw.length > 0 ? raw : undefined });
+    } catch (e) {
+      this.violate('response', method, docPath, [`the emulator failed: ${(e as Error).stack ?? e}`]);
+      answer = { status: 500, body: { message: 'An unexpected error occurred' } };
+    }
+    if ('match' in found) {
+      const sent = { present: answer.body !== undefined, json: true, value: answer.body };
+      const problems = this.contract.validateResponse(found.match, answer.status, sent, method === 'HEAD');
+      if (problems.length > 0) this.violate('response', method, docPath, problems);
+    }
+    // api_helpers.lua:273 cors_filter (no admin_gui_origin set): the request's Origin, or `*`
+    const cors: Record<string, string> = { 'access-control-allow-origin': String(req.headers.origin ?? '*'), 'access-control-allow-credentials': 'true' };
+    if (method === 'OPTIONS' && req.headers['access-control-request-headers']) cors['access-control-allow-headers'] = String(req.headers['access-control-request-headers']);
+    send(res, answer.status, answer.body, { ...answer.headers, ...cors });
   }
 
   private violate(kind: Violation['kind'], method: string, path: string, problems: string[]): void {
@@ -296,6 +278,14 @@ export async function startKongAdminEmulator(options: KongAdminEmulatorOptions =
 function describe(violations: Violation[]): string {
   return `the Kong Admin API emulator saw ${violations.length} break(s) of the OpenAPI document:\n` +
     violations.map((v) => `  ${v.kind} ${v.method} ${v.path}\n${v.problems.map((p) => `    - ${p}`).join('\n')}`).join('\n');
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -318,13 +308,16 @@ function parseBody(req: IncomingMessage, raw: string): { present: boolean; json:
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Answers as Kong's Admin API (`kong`: its headers) or as what stands in front of it (a fault, the proxy). */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, kong = true): void {
+  const common = kong ? { 'x-kong-admin-latency': '0', 'server': 'kong/3.9.3' } : {};
   if (body === undefined || status === 204) {
-    res.writeHead(status, { 'x-kong-admin-latency': '0', ...headers }).end();
+    res.writeHead(status, { ...common, ...(status === 204 ? {} : { 'content-length': 0 }), ...headers }).end();
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'x-kong-admin-latency': '0', ...headers }).end(text);
+  // HEAD: the same headers, and Node sends no body
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...common, ...headers }).end(text);
 }
 
 // Violations fail the test that caused them. jest's globals exist when a test
