@@ -50,7 +50,6 @@ export interface Entity {
 }
 
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const;
-const NAME_PATTERN = '^[A-Za-z0-9._~-]+$';
 const UTF8_NAME_PATTERN = '^[A-Za-z0-9._~\\u0080-\\uFFFF-]+$';
 
 export const Protocol = oneOfStrings(PROTOCOLS, 'A protocol Kong proxies (Kong 3.9 OSS).');
@@ -125,7 +124,7 @@ export const ENTITIES: Entity[] = [
     endpointKey: 'name',
     fields: {
       id, created_at: createdAt, updated_at: updatedAt,
-      name: { schema: str('The unique service name.', { pattern: NAME_PATTERN }), nullable: true },
+      name: { schema: str('The unique service name (typedefs.utf8_name in services.lua at 3.9.3).', { pattern: UTF8_NAME_PATTERN }), nullable: true },
       retries: { schema: int('Retries on proxy failure.', { minimum: 0, maximum: 32767, default: 5 }) },
       protocol: { schema: { ...Protocol, default: 'http', description: 'The protocol used to talk to the upstream.' } },
       host: { schema: str('The upstream host (no port).', { minLength: 1 }) },
@@ -384,7 +383,8 @@ export const ENTITIES: Entity[] = [
  */
 export function referenceSchema(entity: Entity): Schema {
   const properties: Record<string, Schema> = { id: UUID };
-  if (entity.endpointKey) properties[entity.endpointKey] = str(`The ${entity.singular}'s ${entity.endpointKey}.`);
+  // a whole entity may carry a `null` endpoint key (an unnamed service)
+  if (entity.endpointKey) properties[entity.endpointKey] = nullable(str(`The ${entity.singular}'s ${entity.endpointKey}.`));
   return {
     type: 'object',
     description: `A ${entity.singular}, by \`id\`${entity.endpointKey ? ` or \`${entity.endpointKey}\`` : ''}, or the whole ${entity.singular} as Kong answers it.`,

@@ -26,6 +26,8 @@ export interface ApiRequest {
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The query string as sent (`?…`), for checks on its bytes. */
+  readonly rawQuery?: string;
   readonly headers: IncomingHttpHeaders;
   /** The raw body, `undefined` when none was sent. */
   readonly body?: string;
@@ -42,6 +44,8 @@ interface Ctx {
   readonly uri: Record<string, string>;
   /** Body arguments (the JSON object). */
   post: Entity;
+  /** The bytes of a query argument as sent (latin1: one character per byte). */
+  readonly queryBytes: (name: string) => string | undefined;
 }
 
 type Handler = (ctx: Ctx) => Answer;
@@ -93,7 +97,7 @@ function guard(fn: () => Answer): Answer {
 }
 
 /** endpoints.lua:140 extract_options and :191 get_page_size. */
-function extractOptions(dao: Dao, args: Record<string, Json>, context: 'insert' | 'update' | 'upsert' | 'page' | 'select'): DaoOptions {
+function extractOptions(dao: Dao, args: Record<string, Json>, context: 'insert' | 'update' | 'upsert' | 'page' | 'select', bytes?: (name: string) => string | undefined): DaoOptions {
   const options: { ttl?: number; tags?: string[] | string; tagsCond?: 'and' | 'or' } = {};
   if (dao.def.ttl && args.ttl !== undefined && (context === 'insert' || context === 'update' || context === 'upsert')) {
     options.ttl = args.ttl;
@@ -102,11 +106,14 @@ function extractOptions(dao: Dao, args: Record<string, Json>, context: 'insert' 
   if (dao.schema.fields.has('tags') && args.tags !== undefined && context === 'page') {
     if (args.tags === null || args.tags.length === 0) throw E.invalidOptions({ tags: 'cannot be null' });
     const tags: string = args.tags;
-    const bytes = '[\\u0020-\\u002b\\u002d\\u002e\\u0030-\\u007e\\u0080-\\uffff]';
-    if (new RegExp(`^(${bytes}+(?:,|$))+$`).test(tags)) {
+    // endpoints.lua:47: the regexes work on bytes (printable ASCII but `,` and `/`, and 0x80-0xF4)
+    const raw = bytes?.('tags') ?? tags;
+    const allowed = '[\\u0020-\\u002b\\u002d\\u002e\\u0030-\\u007e\\u0080-\\u00f4]';
+    const utf8 = raw === tags ? '[\\u0020-\\u002b\\u002d\\u002e\\u0030-\\u007e\\u0080-\\uffff]' : allowed;
+    if (new RegExp(`^(${utf8}+(?:,|$))+$`).test(raw)) {
       options.tagsCond = 'and';
       options.tags = tags.split(',');
-    } else if (new RegExp(`^(${bytes}+(?:/|$))+$`).test(tags)) {
+    } else if (new RegExp(`^(${utf8}+(?:/|$))+$`).test(raw)) {
       options.tagsCond = 'or';
       options.tags = tags.split('/');
     } else {
@@ -213,7 +220,14 @@ export class Api {
     for (const [k, v] of req.query) if (!(k in uri)) uri[k] = v;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(rawParams)) params[k] = unescapeUri(v) ?? v;
-    const ctx: Ctx = { method: req.method, params, rawParams, uri, post };
+    const queryBytes = (name: string) => {
+      for (const pair of (req.rawQuery ?? '').replace(/^\?/, '').split('&')) {
+        const [k, v = ''] = pair.split('=');
+        if (decodeURIComponent(k) === name) return Buffer.from(v.replace(/\+/g, ' ').replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('latin1');
+      }
+      return undefined;
+    };
+    const ctx: Ctx = { method: req.method, params, rawParams, uri, post, queryBytes };
     return guard(() => {
       const early = route.before?.(ctx);
       if (early) return early;
@@ -267,7 +281,7 @@ export class Api {
     if (!nested) {
       const nextTags = args.tags !== undefined ? `&tags=${escapeUri(args.tags)}` : '';
       const nextSize = args.size !== undefined ? `&size=${args.size}` : '';
-      const options = extractOptions(dao, args, 'page');
+      const options = extractOptions(dao, args, 'page', c.queryBytes);
       const size = pageSize(args);
       const page = method ? method(size, args.offset) : dao.page(size, args.offset, options);
       return ok({

@@ -246,7 +246,7 @@ class EmulatorServer implements KongAdminEmulator {
 
     let answer: Answer;
     try {
-      answer = this.kong.handle({ method, path, query: url.searchParams, headers: req.headers, body: raw.length > 0 ? raw : undefined });
+      answer = this.kong.handle({ method, path, query: url.searchParams, rawQuery: url.search, headers: req.headers, body: raw.length > 0 ? raw : undefined });
     } catch (e) {
       this.violate('response', method, docPath, [`the emulator failed: ${(e as Error).stack ?? e}`]);
       answer = { status: 500, body: { message: 'An unexpected error occurred' } };
