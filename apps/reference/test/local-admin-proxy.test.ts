@@ -29,7 +29,9 @@ describe('startLocalAdminProxy', () => {
       body: JSON.stringify({ name: 'httpbin', url: 'https://httpbin.org' }),
     });
     expect(created.status).toBe(201);
+    // Kong's own CORS answer (`*`, with credentials) must not reach the browser through the proxy
     expect(created.headers.get('access-control-allow-origin')).toBe('http://localhost:8002');
+    expect(created.headers.get('access-control-allow-credentials')).toBeNull();
 
     const listed = await fetch(`${proxy.url}/services?size=10`);
     expect(listed.status).toBe(200);

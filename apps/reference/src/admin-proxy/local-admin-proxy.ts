@@ -67,7 +67,10 @@ export async function startLocalAdminProxy(options: LocalAdminProxyOptions): Pro
     try {
       const upstream = await fetch(`${base}${req.url ?? '/'}`, { method: req.method, headers, body, redirect: 'manual' });
       const out: Record<string, string> = { ...cors };
-      upstream.headers.forEach((value, name) => { if (!DROPPED.has(name)) out[name] = value; });
+      // The CORS answer is the proxy's alone: Kong's Admin API answers every origin (`*`, or the
+      // request's Origin, with `Access-Control-Allow-Credentials: true`: kong/api/api_helpers.lua:273
+      // cors_filter at 3.9.3), which would open the keyed proxy to any web page.
+      upstream.headers.forEach((value, name) => { if (!DROPPED.has(name) && !name.startsWith('access-control-')) out[name] = value; });
       res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
     } catch (error) {
       res.writeHead(502, { ...cors, 'content-type': 'application/json' })
