@@ -140,7 +140,8 @@ describe('admin bootstrap against the Admin API emulator', () => {
     for (const p of Object.values(plugins)) expect(p).toMatchObject({ service: { id: service.id }, route: null, consumer: null, enabled: true });
     expect(plugins['key-auth'].config).toMatchObject({ key_names: ['apikey'], hide_credentials: true, key_in_query: false });
     expect(plugins['ip-restriction'].config).toMatchObject({ allow: ['203.0.113.0/24'], deny: null });
-    expect(plugins.acl.config).toEqual({ allow: ['kong-admin'], hide_groups_header: true });
+    // Kong answers every field of the acl config, defaults included (kong/plugins/acl/schema.lua at 3.9.3)
+    expect(plugins.acl.config).toEqual({ allow: ['kong-admin'], deny: null, hide_groups_header: true, always_use_authenticated_groups: false });
     const [consumer] = kong.entities('consumers');
     expect(consumer).toMatchObject({ username: 'kong-admin' });
     expect(kong.entities('key-auths')).toEqual([expect.objectContaining({ key, consumer: { id: consumer.id } })]);
