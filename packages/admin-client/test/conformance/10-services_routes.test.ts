@@ -254,7 +254,7 @@ kongSpec('spec/02-integration/04-admin_api/10-services_routes_spec.lua', (k) => 
 
         it('updates a plugin bis', async () => {
           const { s, plugin } = setup();
-          const body = { ...plugin, enabled: !plugin.enabled };
+          const body: Record<string, unknown> = { ...plugin, enabled: !plugin.enabled };
           delete body.created_at;
           delete body.updated_at;
           const res = await k.patch(`/services/${s.id}/plugins/${plugin.id}`, { body });
