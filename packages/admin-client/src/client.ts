@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { retryMiddleware, timeoutMiddleware, type Clock, type RetryEvent } from './middleware.js';
+import { resilientFetch, type Clock, type RetryEvent } from './resilient-fetch.js';
 import { invalid } from './invalid.js';
 import type { paths } from './types.js';
 
@@ -22,7 +22,9 @@ export interface KongAdminClientOptions {
    */
   readonly apiKeyHeader?: string;
   /**
-   * The fetch implementation: inject one in tests or to add an agent.
+   * The fetch implementation: inject one in tests or to add an agent. The
+   * client calls it as `fetch(request, { signal })`, and aborts that signal
+   * at the timeout (or when the caller's own signal aborts).
    * @default globalThis.fetch
    */
   readonly fetch?: typeof globalThis.fetch;
@@ -84,7 +86,7 @@ export function createKongAdminClient(options: KongAdminClientOptions): KongAdmi
   // A trailing slash would make `//services`; openapi-fetch appends the paths as they are.
   // The key-auth credential of a proxied Admin API goes in every request's headers.
   const headers = apiKey === undefined ? undefined : { [apiKeyHeader]: apiKey };
-  const client = createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch, headers });
-  client.use(timeoutMiddleware(timeoutMs), retryMiddleware({ retries, timeoutMs, baseDelayMs: retryBaseDelayMs, onRetry, clock }));
-  return client;
+  // No middleware: the timeout and retries live in the fetch openapi-fetch calls.
+  const resilient = resilientFetch({ fetch: fetch ?? ((input, init) => globalThis.fetch(input, init)), timeoutMs, retries, baseDelayMs: retryBaseDelayMs, onRetry, clock });
+  return createClient<paths>({ baseUrl: baseUrl.replace(/\/+$/, ''), fetch: resilient as typeof globalThis.fetch, headers });
 }

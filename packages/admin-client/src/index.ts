@@ -1,5 +1,5 @@
 export { createKongAdminClient, type KongAdminClient, type KongAdminClientOptions } from './client.js';
-export type { Clock, RetryEvent } from './middleware.js';
+export type { Clock, RetryEvent } from './resilient-fetch.js';
 export {
   KongAdminError, KongAdminTimeoutError, isConflict, isKongAdminError, isNotFound, isTimeout, isUnauthorized, unwrap, type FetchResult,
 } from './errors.js';

@@ -1,6 +1,8 @@
 import {
   KongAdminError, KongAdminTimeoutError, createKongAdminClient, isConflict, isKongAdminError, isNotFound, isTimeout, isUnauthorized, unwrap, type RetryEvent,
 } from '../src';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { emulated } from './support';
 
 describe('createKongAdminClient', () => {
@@ -170,6 +172,21 @@ describe('retries', () => {
     expect(kong.emulator.requests).toHaveLength(3);
   });
 
+  test('GIVEN the connection always drops WHEN GET THEN the error is fetch\'s own, its root cause one level down', async () => {
+    kong.emulator.failNext({ network: true }, { network: true }, { network: true });
+    const error = await kong.kong.GET('/status').catch((e: unknown) => e) as Error & { cause?: { code?: string } };
+    expect(error.name).toBe('TypeError');
+    expect(error.cause?.code).toBe('UND_ERR_SOCKET');
+  });
+
+  test('GIVEN a dropped connection WHEN POST (never retried) THEN fetch\'s own error, its root cause one level down', async () => {
+    kong.emulator.failNext({ network: true });
+    const error = await kong.kong.POST('/consumers', { body: { username: 'dave' } }).catch((e: unknown) => e) as Error & { cause?: { code?: string } };
+    expect(error.name).toBe('TypeError');
+    expect(error.cause?.code).toBe('UND_ERR_SOCKET');
+    expect(kong.emulator.requests).toHaveLength(1);
+  });
+
   test('GIVEN Retry-After in seconds or as a date WHEN retrying THEN the client waits what it says', async () => {
     kong.emulator.failNext({ status: 429, retryAfter: '0' }, { status: 503, retryAfter: new Date(Date.now() - 1000).toUTCString() });
     expect((await kong.kong.GET('/status')).response.status).toBe(200);
@@ -222,8 +239,8 @@ describe('timeouts, with an injected fetch', () => {
 
   test('GIVEN an injected fetch that never answers WHEN the deadline passes THEN it is aborted', async () => {
     const signals: AbortSignal[] = [];
-    const hanging: typeof fetch = (input) => new Promise((_, reject) => {
-      const { signal } = input as Request;
+    const hanging: typeof fetch = (_input, init) => new Promise((_, reject) => {
+      const signal = init!.signal!;
       signals.push(signal);
       signal.addEventListener('abort', () => reject(signal.reason));
     });
@@ -242,6 +259,28 @@ describe('timeouts, with an injected fetch', () => {
     const error = await call.catch((e: unknown) => e);
     expect(isTimeout(error)).toBe(false);
     expect((error as Error).name).toBe('AbortError');
+  });
+
+  test('GIVEN an answer whose body stalls after the headers WHEN the deadline passes THEN the body read is aborted with the timeout', async () => {
+    const stalling = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).write('{"data":[');
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = createKongAdminClient({ baseUrl: `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`, timeoutMs: 50 });
+      const error = await client.GET('/consumers').catch((e: unknown) => e);
+      expect(isTimeout(error)).toBe(true);
+    } finally {
+      stalling.closeAllConnections();
+      stalling.close();
+    }
+  });
+
+  test('GIVEN a signal aborted before the call WHEN calling THEN nothing is sent and its AbortError rejects the call', async () => {
+    const client = createKongAdminClient({ baseUrl: kong.emulator.baseUrl });
+    const error = await client.GET('/status', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(kong.emulator.requests).toHaveLength(0);
   });
 
   test('GIVEN an injected fetch WHEN calling THEN it receives the request, key header set', async () => {
