@@ -3,7 +3,7 @@ import { useKongAdminEmulator } from './admin-client';
 import { AUTHOR, AUTHOR_ADDRESS, REPOSITORY, workspaceDefaults } from './common';
 import { IDLE_SCALER_BUNDLE } from './idle-scaler';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
-import { VERSIONS } from './versions';
+import { JSII_SILENCED_NODE_MAJORS, NODE_VERSION, VERSIONS } from './versions';
 
 /**
  * Lambda handlers that live in the construct library itself, one folder each:
@@ -61,8 +61,9 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     integrationTestAutoDiscover: false,
   });
   root.addWorkspace(project);
-  // Node 20 is what the machines here have; jsii says so on every run otherwise.
-  project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
+  // The toolchain runs on Node.js 24; should anyone run it on a machine's Node.js 20,
+  // jsii stays quiet about it (it reads the variable as a list of majors).
+  project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', JSII_SILENCED_NODE_MAJORS);
   // No published baseline to compare against yet.
   project.deps.removeDependency('jsii-diff');
   project.tasks.removeTask('compat');
@@ -114,7 +115,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
 
 /**
  * Bundles `lambda/<name>/index.ts` into `assets/<name>/index.js` at the start of
- * the compile task (minified CommonJS for the Node.js 22+ Lambda runtime, every
+ * the compile task (minified CommonJS for the Lambda runtime's Node.js, every
  * dependency inlined), and prints nothing unless esbuild warns. As the idle
  * scaler's bundle does (packages/idle-scaler/scripts/bundle.mjs):
  * - `module` before `main`: the AWS SDK's ES builds tree-shake, its CommonJS builds do not;
@@ -125,7 +126,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
  */
 export function bundleLambdaHandler(project: awscdk.AwsCdkConstructLibrary, name: string): void {
   project.compileTask.prependExec([
-    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node22 --format=cjs`,
+    `esbuild lambda/${name}/index.ts --bundle --minify --platform=node --target=node${NODE_VERSION.split('.')[0]} --format=cjs`,
     '--main-fields=module,main --alias:@aws-sdk/credential-provider-node=./lambda/shared/credentials.ts',
     `--external:@smithy/core/event-streams --legal-comments=none --outfile=assets/${name}/index.js --log-level=warning`,
   ].join(' '));

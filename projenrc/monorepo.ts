@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { JsonFile, cdk, javascript, typescript } from 'projen';
 import { BASE_COMPILER_OPTIONS } from './common';
-import { MIN_NODE_VERSION, VERSIONS } from './versions';
+import { MIN_NODE_VERSION, NODE_VERSION, VERSIONS } from './versions';
 
 /**
  * One turbo task as written in a `turbo.json`.
@@ -41,6 +41,7 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
       projenVersion: VERSIONS.projen,
       typescriptVersion: VERSIONS.typescript,
       minNodeVersion: MIN_NODE_VERSION,
+      workflowNodeVersion: NODE_VERSION.split('.')[0],
       sampleCode: false,
       jest: false,
       eslint: false,
@@ -62,6 +63,12 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
     this.package.addField('overrides', { 'aws-cdk-lib': VERSIONS.awsCdkLib, 'constructs': VERSIONS.constructs });
     this.tasks.addEnvironment('TURBO_TELEMETRY_DISABLED', '1');
     this.addDevDeps(`turbo@${VERSIONS.turbo}`, `constructs@${VERSIONS.constructs}`);
+
+    // The toolchain's Node.js, from the npm registry (see NODE_VERSION): its
+    // preinstall script fetches the binary for this platform, and npm 11 runs a
+    // dependency's install scripts only when `allowScripts` names the package.
+    this.addDevDeps(`node@${NODE_VERSION}`);
+    this.package.addField('allowScripts', { node: true });
 
     // The root compiles nothing: tsconfig.dev.json only serves ts-node for .projenrc.ts.
     this.tsconfigDev.file.addOverride('include', ['.projenrc.ts', 'projenrc/**/*.ts']);
@@ -120,6 +127,15 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
     pkg.resolveDepsAndWritePackageJson = () => [];
     this.deferredResolutions.push(resolve);
 
+    // Every JUnit report records the Node.js its tests ran on (tools/junit-properties.cjs).
+    // Relative to the workspace (jest's working directory): jest-junit joins the
+    // directory with path.join, which would swallow a leading `<rootDir>/..`.
+    const junit = (project.jest as any)?.reporters?.find((r: { name: string }) => r.name === 'jest-junit');
+    if (junit) {
+      const tools = path.relative(project.outdir, path.join(this.outdir, 'tools')).split(path.sep).join('/');
+      Object.assign(junit.options, { testSuitePropertiesFile: 'junit-properties.cjs', testSuitePropertiesDirectory: tools });
+    }
+
     if (project instanceof typescript.TypeScriptProject) {
       // ts-jest transpiles file by file (fast); `tsc --noEmit` type-checks the
       // tests first (typecheckTests), so type-level tests still fail the build.
@@ -127,7 +143,9 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
       extendBaseTsconfig(project, path.relative(project.outdir, this.outdir), options.compilerOptions ?? {});
     }
 
-    for (const name of ['eject', 'clobber', 'watch', 'bump', 'unbump', 'install', 'install:ci']) {
+    // A released workspace keeps bump/unbump: its release task uses them.
+    const unused = ['eject', 'clobber', 'watch', 'install', 'install:ci', ...(project.release ? [] : ['bump', 'unbump'])];
+    for (const name of unused) {
       project.tasks.removeTask(name);
     }
   }

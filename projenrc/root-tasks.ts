@@ -1,5 +1,6 @@
 import { github } from 'projen';
 import { NpmMonorepo } from './monorepo';
+import { NODE_VERSION } from './versions';
 
 /** Test tasks whose JUnit reports make up the whole suite (see tools/test-summary.mjs). */
 export const TEST_TASKS = ['test', 'test:python', 'test:java'];
@@ -56,7 +57,8 @@ export function rootTasks(root: NpmMonorepo): void {
         env: { CI: 'true' },
         steps: [
           { uses: 'actions/checkout@v4' },
-          { uses: 'actions/setup-node@v4', with: { 'node-version': '20', 'cache': 'npm' } },
+          // Any Node.js that runs npm: `npm ci` installs the toolchain's own (NODE_VERSION).
+          { uses: 'actions/setup-node@v4', with: { 'node-version': NODE_VERSION.split('.')[0], 'cache': 'npm' } },
           ...BUILD_PRE_STEPS,
           { name: 'Install, build, synthesize, test', run: 'bash .ci/run' },
         ],

@@ -21,7 +21,6 @@ export const VERSIONS = {
   jsiiRosetta: '~5.9.63',
   jsiiPacmak: '1.140.0',
   typescript: '~5.9.3',
-  nodeTypes: '^20',
   jest: '^30',
   tsJest: '29.4.15',
   turbo: '2.11.11',
@@ -31,5 +30,29 @@ export const VERSIONS = {
   openapiTypescript: '7.13.0',
 } as const;
 
-/** Node.js floor for every workspace (Lambda runs NODEJS_22_X, development needs 20+). */
-export const MIN_NODE_VERSION = '20.0.0';
+/**
+ * Node.js floor for every workspace and for the published packages: 22, the
+ * oldest release line still supported (Node.js 20 reached its end of life on
+ * 2026-04-30, https://nodejs.org/en/about/previous-releases). The toolchain runs
+ * on {@link NODE_VERSION}: nothing depends on an older Node.js, though Node.js 20
+ * still runs it.
+ */
+export const MIN_NODE_VERSION = '22.0.0';
+
+/**
+ * The Node.js the toolchain and every test run on, the same major as our
+ * Lambda functions' runtime (`lambda.Runtime.NODEJS_24_X`). It comes from the
+ * npm registry as the `node` package, a devDependency of the root: npm puts
+ * `node_modules/.bin` first on the PATH of every script, so `npm run …`,
+ * `npx …` and every projen and turbo task run this Node.js, whatever the
+ * machine has (see NpmMonorepo).
+ */
+export const NODE_VERSION = '24.21.0';
+
+/**
+ * The Node.js majors jsii must not warn about: jsii reads
+ * `JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION` as a comma-separated list of
+ * major versions (`@jsii/check-node`, `lib/index.js`), not as a flag. Only
+ * matters when something runs jsii on a machine's own Node.js 20.
+ */
+export const JSII_SILENCED_NODE_MAJORS = '20';

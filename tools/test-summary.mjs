@@ -32,6 +32,8 @@ for (const group of ['packages', 'apps']) {
     for (const file of reports(dir)) {
       // Count <testsuite> elements only: <testsuites> repeats their totals.
       const suites = readFileSync(file, 'utf8').match(/<testsuite\s[^>]*>/g) ?? [];
+      // The Node.js the runner recorded (jest-junit, pytest and surefire properties).
+      const node = [...new Set([...readFileSync(file, 'utf8').matchAll(/<property\s+name="node\.version"\s+value="([^"]+)"/g)].map((m) => m[1]))];
       let p = 0; let f = 0; let s = 0;
       for (const tag of suites) {
         const tests = attr(tag, 'tests');
@@ -40,7 +42,7 @@ for (const group of ['packages', 'apps']) {
         p += tests - bad - skip; f += bad; s += skip;
       }
       passed += p; failed += f; skipped += s;
-      rows.push(`  ${relative(root, file).padEnd(60)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed`);
+      rows.push(`  ${relative(root, file).padEnd(60)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed  Node.js ${node.join(', ') || '?'}`);
     }
   }
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the wheel jsii-pacmak built into the project venv and runs the Python binding tests.
 set -euo pipefail
-# The jsii runtime runs on the machine's Node.js 20 and would say so on every start.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=1
+# The jsii runtime runs the `node` on the PATH: Node.js 24 under npm (the root's `node`
+# devDependency). Run by hand on a machine's Node.js 20, jsii would print its end-of-life
+# banner on every start: it reads this variable as the majors to stay quiet about.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-20}"
 here="$(cd "$(dirname "$0")" && pwd)"
 pkg="$(cd "$here/../.." && pwd)"
 venv="$(cd "$pkg/../.." && pwd)/.venv"
