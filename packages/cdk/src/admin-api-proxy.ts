@@ -18,7 +18,7 @@ import { allowStartDatabase, bundledVpcFunction } from './private/lambda-functio
  */
 export const REPAIR_AFTER_STACK_STATUSES = ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 
-/** Properties of {@link AdminApiProxy}. */
+/** Properties of `AdminApiProxy`. */
 export interface AdminApiProxyProps {
   /**
    * The Kong control plane's ECS service. When its desired count is 0 (the
@@ -55,7 +55,7 @@ export interface AdminApiProxyProps {
   readonly kongManagerOrigins?: string[];
 
   /**
-   * The path the data planes proxy to the Admin API (one segment; the
+   * The path the data planes proxy to the Admin API (one segment, and the
    * prefix is stripped before the request reaches the control plane).
    * @default '/kong-admin'
    */
@@ -97,8 +97,9 @@ export interface AdminApiProxyProps {
 }
 
 /**
- * The proxied Admin API, configured in Kong at deploy time: a custom resource
- * whose function runs in the VPC, wakes the control plane when it is stopped,
+ * The proxied Admin API, configured in Kong at deploy time by a custom resource.
+ *
+ * Its function runs in the VPC, wakes the control plane when it is stopped,
  * waits for its Admin API, and then creates or corrects, in Kong:
  *
  * - the `kong-admin` service, pointing at `adminApiUrl`;

@@ -19,7 +19,7 @@ export enum ClusterMtlsMode {
   PKI = 'pki',
 }
 
-/** Properties of {@link ClusterCertificate}. */
+/** Properties of `ClusterCertificate`. */
 export interface ClusterCertificateProps {
   /**
    * Shared or PKI mode.

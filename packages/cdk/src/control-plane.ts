@@ -13,7 +13,7 @@ import { KONG_IMAGE_START, kongStartScript } from './private/kong-start-script';
 import { kongTask } from './private/kong-task';
 import { CONTROL_PLANE_HEALTH_CHECK, FIGURES, START_SCRIPT_BUDGET_SECONDS, START_SCRIPT_RETRY_DELAY_SECONDS } from './private/timing';
 
-/** Properties of {@link ControlPlane}. */
+/** Properties of `ControlPlane`. */
 export interface ControlPlaneProps extends KongTaskOptions {
   /** The ECS cluster the service runs in (its VPC is the control plane's). */
   readonly cluster: ecs.ICluster;
@@ -227,7 +227,7 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
     this.connections.allowFrom(peer, ec2.Port.tcp(this.adminApiPort), 'Kong admin API proxied by the data plane (/kong-admin)');
   }
 
-  /** Running control plane tasks (Container Insights); 0 while the control plane sleeps. */
+  /** Running control plane tasks (Container Insights), 0 while the control plane sleeps. */
   public metricRunningTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights',

@@ -29,7 +29,7 @@ export const DEFAULT_COUNTED_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEAD
 
 const COMMON_RULE_SET = 'AWSManagedRulesCommonRuleSet';
 
-/** Properties of {@link GatewayFirewall}. */
+/** Properties of `GatewayFirewall`. */
 export interface GatewayFirewallProps {
   /** The load balancer the web ACL protects. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;

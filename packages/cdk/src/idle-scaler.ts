@@ -12,7 +12,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 
-/** Properties of {@link IdleScaler}. */
+/** Properties of `IdleScaler`. */
 export interface IdleScalerProps {
   /**
    * The Kong control plane's ECS service. The scaler sets its desired count
@@ -46,7 +46,7 @@ export interface IdleScalerProps {
   readonly database?: rds.IDatabaseCluster;
 
   /**
-   * Alarms that mean the data plane is scaling out; their ALARM state wakes
+   * Alarms that mean the data plane is scaling out: their ALARM state wakes
    * the control plane. ECS task events already cover every data plane task
    * start, so this is an earlier signal, not a required one.
    * @default - none

@@ -6,7 +6,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkDurationSeconds, checkOrder, checkRange } from './private/validation';
 
-/** Properties of {@link KongDatabase}. */
+/** Properties of `KongDatabase`. */
 export interface KongDatabaseProps {
   /** The VPC the database lives in. */
   readonly vpc: ec2.IVpc;
@@ -149,7 +149,7 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
     }
   }
 
-  /** Capacity in use (ACU); 0 while paused. */
+  /** Capacity in use (ACU), 0 while paused. */
   public metricCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.cluster.metricServerlessDatabaseCapacity({ statistic: 'Maximum', ...props });
   }

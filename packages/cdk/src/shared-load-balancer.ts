@@ -9,9 +9,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { checkDurationSeconds } from './private/validation';
 
-/** Properties of {@link SharedLoadBalancer}. */
+/** Properties of `SharedLoadBalancer`. */
 export interface SharedLoadBalancerProps {
-  /** The VPC; the load balancer goes in its public subnets. */
+  /** The VPC. The load balancer goes in its public subnets. */
   readonly vpc: ec2.IVpc;
 
   /** The domain that clients and admins use, for example `kong-gw.example.com`. */
@@ -67,7 +67,7 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
   /** The load balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
 
-  /** The HTTPS listener (443); add the data planes as its default action. */
+  /** The HTTPS listener (443). Add the data planes as its default action. */
   public readonly httpsListener: elbv2.ApplicationListener;
 
   /** The HTTP listener (80), which only redirects to HTTPS. */
