@@ -33,18 +33,24 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     cdkVersionPinning: false,
     constructsVersion: VERSIONS.constructs,
     jsiiVersion: VERSIONS.jsii,
-    stability: 'experimental',
+    // Declared stable: a breaking change to the public API needs a new major
+    // version (the release's jsii-diff gate enforces it), and the docs no longer
+    // mark every member experimental.
+    stability: 'stable',
     publishToPypi: { distName: 'kong-hybrid-cdk', module: 'kong_hybrid_cdk' },
     publishToMaven: {
       javaPackage: 'io.github.konghybrid.cdk',
       mavenGroupId: 'io.github.konghybrid',
       mavenArtifactId: 'kong-hybrid-cdk',
     },
+    // API.md comes from tools/api-docs.mjs (below): projen's docgen task runs
+    // jsii-docgen's CLI, which cannot find the hoisted aws-cdk-lib.
     docgen: false,
     devDeps: [
       `${deps.idleScaler.package.packageName}@^0.0.0`,
       `jsii-pacmak@${VERSIONS.jsiiPacmak}`,
       `jsii-rosetta@${VERSIONS.jsiiRosetta}`,
+      `jsii-docgen@${VERSIONS.jsiiDocgen}`,
       `cdk-nag@${VERSIONS.cdkNag}`,
       // Bundled into the Lambda handlers' assets (see CDK_LAMBDA_HANDLERS):
       `esbuild@${VERSIONS.esbuild}`,
@@ -77,6 +83,16 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     bundleLambdaHandler(project, name);
   }
   project.compileTask.prependExec(`mkdir -p assets/idle-scaler && cp ../idle-scaler/${IDLE_SCALER_BUNDLE} assets/idle-scaler/index.js`);
+  // The API reference (API.md, docs/API.python.md, docs/API.java.md), from the
+  // assembly jsii wrote: committed, and checked by test/api-reference.test.ts.
+  // Its own task (about 20 s, most of it Python and Java), after compile in
+  // projen's build and before the tests in turbo's.
+  const docgen = project.addTask('docgen', {
+    description: 'Write the API reference (API.md, docs/API.python.md, docs/API.java.md) with jsii-docgen',
+    exec: 'node ../../tools/api-docs.mjs',
+  });
+  project.postCompileTask.spawn(docgen);
+  project.npmignore?.exclude('/docs/');
   project.gitignore.exclude('/assets/', '/cdk.out.bench/');
   project.npmignore?.include('/assets/');
   project.npmignore?.exclude('/.turbo/', '/turbo.json', '/test-reports/', '/lambda/', '/bench/', '/cdk.out.bench/');
@@ -98,14 +114,21 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       dependsOn: ['^compile'],
       outputs: ['lib/**', '.jsii', 'assets/**'],
     },
+    docgen: {
+      dependsOn: ['compile'],
+      // The assembly is compile's output: compile's hash covers it.
+      inputs: ['$TURBO_ROOT$/tools/api-docs.mjs'],
+      outputs: ['API.md', 'docs/API.*.md'],
+    },
     test: {
-      dependsOn: ['compile', '//#venv'],
+      dependsOn: ['compile', 'docgen', '//#venv'],
       // The Admin API emulator and the document it checks against are test inputs too.
       inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/admin-client/test/emulator/**', '$TURBO_ROOT$/packages/admin-client/openapi/**'],
       outputs: ['test-reports/junit.xml'],
     },
     package: {
-      dependsOn: ['compile'],
+      // The npm tarball ships API.md.
+      dependsOn: ['compile', 'docgen'],
       outputs: ['dist/**'],
     },
   });

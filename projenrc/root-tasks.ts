@@ -19,6 +19,10 @@ export function rootTasks(root: NpmMonorepo): void {
     description: 'Build what the reference deployment needs and synthesize it into apps/reference/cdk.out',
     exec: 'turbo run synth',
   });
+  root.addTask('docgen', {
+    description: 'Write the construct library\'s API reference (API.md, docs/API.python.md, docs/API.java.md)',
+    exec: 'turbo run docgen',
+  });
   root.addTask('bench', {
     description: 'Run every benchmark script and print its figures',
     exec: 'turbo run bench --concurrency=1',

@@ -20,6 +20,7 @@ export const VERSIONS = {
   jsii: '~5.9.50',
   jsiiRosetta: '~5.9.63',
   jsiiPacmak: '1.140.0',
+  jsiiDocgen: '10.12.6',
   typescript: '~5.9.3',
   jest: '^30',
   tsJest: '29.4.15',
