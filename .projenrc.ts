@@ -2,6 +2,7 @@ import { adminClient } from './projenrc/admin-client';
 import { cdkLibrary } from './projenrc/cdk';
 import { idleScaler } from './projenrc/idle-scaler';
 import { NpmMonorepo } from './projenrc/monorepo';
+import { releaseDryRuns } from './projenrc/release';
 import { referenceApp } from './projenrc/reference';
 import { BUILD_PRE_STEPS, rootTasks } from './projenrc/root-tasks';
 
@@ -18,5 +19,6 @@ const cdk = cdkLibrary(root, { idleScaler: scaler, adminClient: client });
 referenceApp(root, { cdk, adminClient: client });
 
 rootTasks(root);
+releaseDryRuns(root, [client, cdk]);
 
 root.synth();

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { JsonFile, typescript } from 'projen';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
+import { ReleaseWorkflow, releaseOptions } from './release';
 import { VERSIONS } from './versions';
 
 /** Where the Admin API emulator lives, and the module name other workspaces import it by. */
@@ -39,8 +40,11 @@ export function adminClient(root: NpmMonorepo): typescript.TypeScriptProject {
       // src/ imports with `.js` extensions (ESM output needs them); ts-jest resolves the .ts files.
       moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     }),
+    // Published to npm; 0.x while its API follows the emulator's conformance work.
+    ...releaseOptions({ packageName: '@kong-hybrid/admin-client', paths: ['.'], firstVersion: '0.1.0' }),
   });
   root.addWorkspace(project);
+  new ReleaseWorkflow(project, root);
 
   project.package.addField('sideEffects', false);
   project.package.addField('exports', {

@@ -3,6 +3,7 @@ import { useKongAdminEmulator } from './admin-client';
 import { AUTHOR, AUTHOR_ADDRESS, REPOSITORY, workspaceDefaults } from './common';
 import { IDLE_SCALER_BUNDLE } from './idle-scaler';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
+import { ReleaseWorkflow, apiCompatGate, releaseOptions } from './release';
 import { JSII_SILENCED_NODE_MAJORS, NODE_VERSION, VERSIONS } from './versions';
 
 /**
@@ -12,6 +13,8 @@ import { JSII_SILENCED_NODE_MAJORS, NODE_VERSION, VERSIONS } from './versions';
  * constructs load with `Code.fromAsset(path.join(__dirname, '..', 'assets', '<name>'))`.
  * Their npm dependencies are devDependencies: they are bundled, never shipped.
  */
+export const CDK_PACKAGE = '@kong-hybrid/cdk';
+
 export const CDK_LAMBDA_HANDLERS = ['cluster-certificate', 'admin-api-proxy'];
 
 /**
@@ -23,7 +26,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
   const { typescriptVersion: _ts, authorName: _a, authorUrl: _u, ...defaults } = workspaceDefaults(root, 'packages/cdk');
   const project = new awscdk.AwsCdkConstructLibrary({
     ...defaults,
-    name: '@kong-hybrid/cdk',
+    name: CDK_PACKAGE,
     description: 'Kong Gateway in hybrid mode on AWS: ECS Fargate data and control planes, Aurora Serverless v2 at 0 ACU, an idle control-plane scaler.',
     author: AUTHOR,
     authorAddress: AUTHOR_ADDRESS,
@@ -65,14 +68,23 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
     jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
+    ...releaseOptions({
+      packageName: CDK_PACKAGE,
+      // What ships inside it: the idle scaler's and the admin client's code is in its Lambda bundles.
+      paths: ['.', '../idle-scaler', '../admin-client'],
+      filter: `${CDK_PACKAGE}^...`,
+      firstVersion: '1.0.0',
+      jsii: true,
+      venv: true,
+    }),
   });
   root.addWorkspace(project);
   // The toolchain runs on Node.js 24; should anyone run it on a machine's Node.js 20,
   // jsii stays quiet about it (it reads the variable as a list of majors).
   project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', JSII_SILENCED_NODE_MAJORS);
-  // No published baseline to compare against yet.
-  project.deps.removeDependency('jsii-diff');
-  project.tasks.removeTask('compat');
+  // Releases: the API compatibility gate, and publish jobs that publish what the release job built.
+  apiCompatGate(project, root);
+  new ReleaseWorkflow(project, root);
   // Python and Java packages are built everywhere, CI included: the binding tests use them.
   project.packageTask.reset();
   project.packageTask.spawn(project.tasks.tryFind('package-all')!);

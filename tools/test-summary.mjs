@@ -25,25 +25,27 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
+// Every workspace's reports, and the root's own (the release dry runs).
+const dirs = [join(root, 'test-reports')];
 for (const group of ['packages', 'apps']) {
-  for (const workspace of readdirSync(join(root, group))) {
-    const dir = join(root, group, workspace, 'test-reports');
-    try { statSync(dir); } catch { continue; }
-    for (const file of reports(dir)) {
-      // Count <testsuite> elements only: <testsuites> repeats their totals.
-      const suites = readFileSync(file, 'utf8').match(/<testsuite\s[^>]*>/g) ?? [];
-      // The Node.js the runner recorded (jest-junit, pytest and surefire properties).
-      const node = [...new Set([...readFileSync(file, 'utf8').matchAll(/<property\s+name="node\.version"\s+value="([^"]+)"/g)].map((m) => m[1]))];
-      let p = 0; let f = 0; let s = 0;
-      for (const tag of suites) {
-        const tests = attr(tag, 'tests');
-        const bad = attr(tag, 'failures') + attr(tag, 'errors');
-        const skip = attr(tag, 'skipped');
-        p += tests - bad - skip; f += bad; s += skip;
-      }
-      passed += p; failed += f; skipped += s;
-      rows.push(`  ${relative(root, file).padEnd(60)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed  Node.js ${node.join(', ') || '?'}`);
+  for (const workspace of readdirSync(join(root, group))) dirs.push(join(root, group, workspace, 'test-reports'));
+}
+for (const dir of dirs) {
+  try { statSync(dir); } catch { continue; }
+  for (const file of reports(dir)) {
+    // Count <testsuite> elements only: <testsuites> repeats their totals.
+    const suites = readFileSync(file, 'utf8').match(/<testsuite\s[^>]*>/g) ?? [];
+    // The Node.js the runner recorded (jest-junit, pytest and surefire properties).
+    const node = [...new Set([...readFileSync(file, 'utf8').matchAll(/<property\s+name="node\.version"\s+value="([^"]+)"/g)].map((m) => m[1]))];
+    let p = 0; let f = 0; let s = 0;
+    for (const tag of suites) {
+      const tests = attr(tag, 'tests');
+      const bad = attr(tag, 'failures') + attr(tag, 'errors');
+      const skip = attr(tag, 'skipped');
+      p += tests - bad - skip; f += bad; s += skip;
     }
+    passed += p; failed += f; skipped += s;
+    rows.push(`  ${relative(root, file).padEnd(60)} ${String(p).padStart(4)} passed ${String(f).padStart(3)} failed  Node.js ${node.join(', ') || '?'}`);
   }
 }
 
