@@ -15,18 +15,28 @@ let clone;
 const cdk = () => path.join(clone, 'packages', 'cdk');
 const adminClient = () => path.join(clone, 'packages', 'admin-client');
 
-/** `projen bump` then `projen unbump` in a workspace: the version, tag and changelog it decided. */
-function bump(workspaceDir) {
-  const bumped = ok('npx', ['projen', 'bump'], { cwd: workspaceDir });
+/** Runs a projen task of a workspace, as `npx projen TASK` does, on this Node.js. */
+function projen(task, cwd) {
+  const env = { ...process.env, PATH: `${path.join(clone, 'node_modules', '.bin')}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH}` };
+  return ok(process.execPath, [path.join(clone, 'node_modules', 'projen', 'bin', 'projen'), task], { cwd, env });
+}
+
+/** `projen bump` in a workspace: the version, tag and changelog it decided. */
+function bump(workspaceDir, { unbump = false } = {}) {
+  const bumped = projen('bump', workspaceDir);
   const read = (f) => readFileSync(path.join(workspaceDir, 'dist', f), 'utf8').trim();
   const result = { version: read('version.txt'), tag: read('releasetag.txt'), changelog: read('changelog.md'), log: bumped.output };
-  ok('npx', ['projen', 'unbump'], { cwd: workspaceDir });
-  assert.equal(JSON.parse(readFileSync(path.join(workspaceDir, 'package.json'), 'utf8')).version, '0.0.0', 'unbump restores 0.0.0');
+  if (process.env.PRINT_CHANGELOG) console.log(`--- ${path.basename(workspaceDir)} ${result.tag}\n${result.changelog}`);
+  if (unbump) {
+    projen('unbump', workspaceDir);
+    assert.equal(JSON.parse(readFileSync(path.join(workspaceDir, 'package.json'), 'utf8')).version, '0.0.0', 'unbump restores 0.0.0');
+  }
   return result;
 }
 
 /** A commit that touches one file of the repository. */
 function commit(file, message) {
+  // bump leaves the new version in package.json (release's unbump resets it): commit only the file.
   appendFileSync(path.join(clone, file), `\n<!-- ${message} -->\n`);
   ok('git', ['add', file], { cwd: clone });
   ok('git', ['commit', '--quiet', '-m', message], { cwd: clone });
@@ -37,7 +47,7 @@ describe('release dry run: versions and changelogs from conventional commits', (
   after(() => rmSync(clone, { recursive: true, force: true }));
 
   test('GIVEN no release yet WHEN the library and the admin client are bumped THEN their first versions are 1.0.0 (stable) and 0.1.0', () => {
-    const lib = bump(cdk());
+    const lib = bump(cdk(), { unbump: true });
     assert.equal(lib.version, '1.0.0');
     assert.equal(lib.tag, '@kong-hybrid/cdk@v1.0.0');
     assert.match(lib.changelog, /^## 1\.0\.0/m);
