@@ -59,8 +59,10 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
       outputs: ['cdk.out/**'],
     },
     test: {
-      // cfn-lint comes from the project venv.
+      // cfn-lint and checkov come from the project venv.
       dependsOn: ['compile', '^compile', '//#venv'],
+      // The checkov runner is the construct library's test support.
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/cdk/test/support/checkov.ts'],
       outputs: ['test-reports/**'],
     },
   });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { createReferenceApp, STACK_NAME } from '../src/app';
 import { BUSY, estimateMonthlyCost, IDLE, inventoryFromTemplates, readCloudAssembly, renderSummary } from '../src/summary';
+import { checkov } from '../../../packages/cdk/test/support/checkov';
 
 /** The context `cdk synth` gives the app: cdk.json, plus the construct paths the CLI asks for. */
 const context = {
@@ -60,6 +61,13 @@ describe('the reference deployment', () => {
       output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
     }
     expect(output.trim()).toBe('');
+  });
+
+  test('GIVEN the templates WHEN checkov checks them THEN no check fails, and each skipped one gives its reason', () => {
+    const report = checkov(Object.fromEntries(stacks.map((s) => [s.name, s.template])));
+    expect(report.passed).toBeGreaterThan(100);
+    expect(report.failed.map((f) => `${f.resource}: ${f.checkId} ${f.checkName}`)).toEqual([]);
+    expect(report.skipped.filter((s) => (s.comment ?? '').length < 40).map((s) => `${s.resource}: ${s.checkId}`)).toEqual([]);
   });
 
   test('GIVEN every file of the cloud assembly WHEN scanned THEN no PEM text and no key material is in a template or an asset', () => {

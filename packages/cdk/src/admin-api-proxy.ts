@@ -10,6 +10,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
+import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
 import { allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 
 /**
@@ -188,6 +189,7 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated by bumping apiKeyGeneration and deploying: the bootstrap writes the new key into the secret and into Kong together; a Secrets Manager rotation would change the secret without telling Kong.',
     });
+    skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The admin API key'));
     this.apiKeySecret = secret;
 
     // The custom resource's properties, and the repairs' settings: the same object.
@@ -217,6 +219,7 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
       // Names, ARNs, CIDRs and timings only: the key is read from its secret at run time.
       environment: { ADMIN_PROXY_SETTINGS: Stack.of(this).toJsonString(properties) },
     });
+    skipCheckov(fn, 'CKV_AWS_116', LAMBDA_REASONS.customResource);
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
     this.function = fn;
 

@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
 import { checkDurationSeconds, checkInteger } from './private/validation';
 
 /** How control plane and data planes authenticate each other on the cluster port (Kong's `cluster_mtls`). */
@@ -299,6 +300,7 @@ export class ClusterCertificate extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated by the ClusterCertificate custom resource on deployment (bump `generation`, or automatically within `renewBefore` of expiry); Secrets Manager rotation would change the certificate under running Kong nodes.',
     });
+    skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The cluster certificate and key'));
     return secret;
   }
 
@@ -327,6 +329,10 @@ export class ClusterCertificate extends Construct {
       role,
       logGroup,
     });
+    skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The function\'s log group'));
+    skipCheckov(handler, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
+    skipCheckov(handler, 'CKV_AWS_116', LAMBDA_REASONS.customResource);
+    skipCheckov(handler, 'CKV_AWS_117', 'It calls the Secrets Manager API and reaches nothing in the VPC; inside the VPC it would need a NAT gateway or an interface endpoint to do the same.');
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: handler.functionArn,

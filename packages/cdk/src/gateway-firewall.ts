@@ -3,6 +3,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { awsManagedKey, skipCheckov } from './private/checkov';
 import { checkCidrList, checkInteger } from './private/validation';
 
 /** The AWS managed rule groups the firewall uses unless told otherwise. */
@@ -203,6 +204,7 @@ export class GatewayFirewall extends Construct {
         logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 60, separator: '-' })}`,
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       });
+      skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The web ACL\'s log group'));
       new wafv2.CfnLoggingConfiguration(this, 'Logging', {
         resourceArn: this.webAcl.attrArn,
         logDestinationConfigs: [Stack.of(this).formatArn({

@@ -2,6 +2,7 @@ import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
+import { awsManagedKey, skipCheckov } from './private/checkov';
 import { SelfHealingNatProvider } from './private/nat-instances';
 import { checkInteger, checkIpv4Cidr, checkOrder } from './private/validation';
 
@@ -178,6 +179,7 @@ export class GatewayNetwork extends Construct {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
+      skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The flow log group'));
       this.flowLogGroup = logGroup;
     }
   }

@@ -10,6 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
+import { awsManagedKey, skipCheckov } from './private/checkov';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 
 /** Properties of `IdleScaler`. */
@@ -173,6 +174,8 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateTable = table;
+    skipCheckov(table, 'CKV_AWS_28', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing.');
+    skipCheckov(table, 'CKV_AWS_119', awsManagedKey('The state table'));
 
     const { fn, securityGroup } = bundledVpcFunction(this, {
       id: 'Function',

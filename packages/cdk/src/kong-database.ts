@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { awsManagedKey, skipCheckov } from './private/checkov';
 import { checkDurationSeconds, checkOrder, checkRange } from './private/validation';
 
 /** Properties of `KongDatabase`. */
@@ -139,6 +140,10 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
     });
     this.secret = this.cluster.secret!;
     this.connections = this.cluster.connections;
+    skipCheckov(this.cluster, 'CKV_AWS_162', 'Kong 3.9 connects to PostgreSQL with a user and a password only (pg_user, pg_password: kong/templates/kong_defaults.lua:128-129 at 3.9.3, no IAM authentication option), read from the generated secret.');
+    skipCheckov(this.cluster.node.findChild('Writer'), 'CKV_AWS_118', 'Enhanced Monitoring ships OS metrics to CloudWatch Logs, at a cost, from a database that is paused most of the time; the CloudWatch metrics of the cluster (ServerlessDatabaseCapacity, ACUUtilization: metricCapacity, metricAcuUtilization) cover what the gateway watches.');
+    // The generated secret (cluster.secret is its attachment to the cluster).
+    skipCheckov(this.cluster.node.findChild('Secret'), 'CKV_AWS_149', awsManagedKey('The database credentials secret'));
 
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-RDS6', reason: 'Kong (open source) cannot authenticate to PostgreSQL with IAM tokens; it reads a password from Secrets Manager through ECS secrets.' },

@@ -7,6 +7,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { skipCheckov } from './private/checkov';
 import { checkDurationSeconds } from './private/validation';
 
 /** Properties of `SharedLoadBalancer`. */
@@ -138,6 +139,7 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
       id: 'AwsSolutions-EC23',
       reason: 'An internet-facing load balancer: HTTPS 443 from anywhere, and HTTP 80 only to redirect to HTTPS. The WAF web ACL filters what comes in.',
     });
+    skipCheckov(securityGroup, 'CKV_AWS_260', 'An internet-facing load balancer: port 80 is open only to redirect to HTTPS (its listener has no other action).');
 
     this.record = new route53.ARecord(this, 'Alias', {
       zone: props.hostedZone,
@@ -165,6 +167,8 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
       id: 'AwsSolutions-S1',
       reason: 'This bucket holds the load balancer\'s access logs; logging access to the log bucket into itself (or a second bucket) adds cost, not insight.',
     });
+    skipCheckov(bucket, 'CKV_AWS_18', 'This bucket holds the load balancer\'s access logs; logging access to the log bucket into itself (or a second bucket) adds cost, not insight.');
+    skipCheckov(bucket, 'CKV_AWS_21', 'The load balancer writes each log file once, under a key of its own, and the lifecycle rule expires them: versioning would keep copies of nothing.');
     return bucket;
   }
 }

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KongTaskOptions } from '../kong-task-options';
 import { DEFAULT_KONG_IMAGE, kongContainerImage } from './kong-image';
+import { awsManagedKey, skipCheckov } from './checkov';
 import { checkFargateSize } from './validation';
 
 /** Variables the constructs own: users may not set them through `environment`. */
@@ -46,6 +47,7 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
   });
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH });
   const { image, grantCacheImport } = kongContainerImage(scope, 'kongImage', spec.kongImage ?? DEFAULT_KONG_IMAGE, { pullThroughCachePrefix: spec.kongImagePullThroughCachePrefix });
+  skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('Kong\'s log group'));
   const container = taskDefinition.addContainer('kong', {
     image,
     essential: true,

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct, IConstruct } from 'constructs';
+import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './checkov';
 
 /** What {@link bundledVpcFunction} needs to know. */
 export interface BundledVpcFunctionOptions {
@@ -53,6 +54,9 @@ export function bundledVpcFunction(scope: Construct, options: BundledVpcFunction
     securityGroups: [securityGroup],
     environment: options.environment,
   });
+  skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The function\'s log group'));
+  skipCheckov(fn, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
+  if (options.environment) skipCheckov(fn, 'CKV_AWS_173', LAMBDA_REASONS.environmentKey);
   // CDK adds a DependsOn on the role's policy that the function's GetAtt of the
   // role already implies; cfn-lint (W3005) says so. Harmless, and not ours.
   (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
