@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
@@ -138,6 +139,16 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
   /** In ALARM when the scaler keeps failing to read or act (add your notification actions). */
   public readonly failureAlarm: cloudwatch.IAlarm;
 
+  /**
+   * Where the scaler's events go when they cannot be handled: invocations that
+   * still failed after Lambda's two retries, and events EventBridge could not
+   * deliver. Kept 14 days; inspect them, then purge.
+   */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  /** In ALARM while the dead-letter queue holds an event (add your notification actions). */
+  public readonly deadLetterAlarm: cloudwatch.IAlarm;
+
   /** The Admin API port the scaler talks to (from `adminApiUrl`). */
   public readonly adminApiPort: number;
 
@@ -177,6 +188,19 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     skipCheckov(table, 'CKV_AWS_28', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing.');
     skipCheckov(table, 'CKV_AWS_119', awsManagedKey('The state table'));
 
+    // Every trigger invokes the function asynchronously (EventBridge): Lambda runs a
+    // failed event twice more, keeps a throttled one up to 6 hours, then discards it
+    // unless the function has a dead-letter queue; this is it, so none is dropped.
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the idle scaler\'s function and of its EventBridge targets');
+    skipCheckov(deadLetterQueue, 'CKV_AWS_27', 'Encrypted at rest with SQS-managed keys (SSE-SQS), which checkov does not count. A KMS key would have to be customer-managed: the AWS managed key aws/sqs admits only this account\'s principals, and EventBridge delivers here as a service.');
+    this.deadLetterQueue = deadLetterQueue;
+
     const { fn, securityGroup } = bundledVpcFunction(this, {
       id: 'Function',
       asset: 'idle-scaler',
@@ -187,6 +211,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       vpcSubnets: props.vpcSubnets,
       logRetention: props.logRetention,
       securityGroupDescription: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
+      deadLetterQueue,
       awsApis: 'ECS, RDS and DynamoDB APIs',
       environment: {
         CLUSTER_ARN: cluster.clusterArn,
@@ -227,7 +252,9 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       resources: [table.tableArn],
     }));
 
-    const target = new targets.LambdaFunction(fn);
+    // Events EventBridge fails to deliver (after its retries) land in the same queue:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html
+    const target = new targets.LambdaFunction(fn, { deadLetterQueue });
     new events.Rule(this, 'DataPlaneTaskStarting', {
       description: 'A Kong data plane task is starting: it needs the control plane',
       eventPattern: {
@@ -287,6 +314,14 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'An idle scaler event could not be handled (failed three times, or could not be delivered): it is in the dead-letter queue; see the function logs, then purge the queue',
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }

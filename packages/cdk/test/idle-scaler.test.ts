@@ -95,8 +95,9 @@ describe('IdleScaler', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
   });
 
-  test('GIVEN the services WHEN synthesized THEN the function may touch only the two services, the database cluster and its state table', () => {
+  test('GIVEN the services WHEN synthesized THEN the function may touch only the two services, the database cluster, its state table and its dead-letter queue', () => {
     const { template } = synth();
+    const deadLetters = ref(template, 'AWS::SQS::Queue', /^ScalerDeadLetterQueue/);
     const cp = ref(template, 'AWS::ECS::Service', /^ControlPlane/);
     const dp = ref(template, 'AWS::ECS::Service', /^DataPlane/);
     const table = ref(template, 'AWS::DynamoDB::Table', /^ScalerState/);
@@ -105,6 +106,7 @@ describe('IdleScaler', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
           { Sid: 'ReadKongServices', Action: 'ecs:DescribeServices', Effect: 'Allow', Resource: [{ Ref: cp }, { Ref: dp }] },
           { Sid: 'ScaleControlPlane', Action: 'ecs:UpdateService', Effect: 'Allow', Resource: { Ref: cp } },
           {
@@ -256,6 +258,7 @@ describe('IdleScaler', () => {
       'AwsSolutions-DDB3',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AwsSolutions-SQS3',
     ]);
   });
 

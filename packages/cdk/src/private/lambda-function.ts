@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './checkov';
 
@@ -24,6 +25,11 @@ export interface BundledVpcFunctionOptions {
   /** Which AWS APIs the HTTPS egress rule serves. */
   readonly awsApis: string;
   readonly environment?: { [key: string]: string };
+  /**
+   * Where its asynchronous invocations go once Lambda's retries are spent.
+   * @default - none: the caller says why (checkov CKV_AWS_116)
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -53,6 +59,7 @@ export function bundledVpcFunction(scope: Construct, options: BundledVpcFunction
     vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [securityGroup],
     environment: options.environment,
+    deadLetterQueue: options.deadLetterQueue,
   });
   skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The function\'s log group'));
   skipCheckov(fn, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
