@@ -300,7 +300,7 @@ export class ClusterCertificate extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated by the ClusterCertificate custom resource on deployment (bump `generation`, or automatically within `renewBefore` of expiry); Secrets Manager rotation would change the certificate under running Kong nodes.',
     });
-    skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The cluster certificate and key'));
+    skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The cluster certificate secret'));
     return secret;
   }
 
