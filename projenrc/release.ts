@@ -154,15 +154,16 @@ export function apiCompatGate(project: cdk.JsiiProject, root: NpmMonorepo): void
  */
 export function releaseDryRuns(root: NpmMonorepo, released: javascript.NodeProject[]): void {
   root.addDevDeps(`publib@${RELEASE_TOOLS.publib}`);
-  root.addTask('test:release', {
+  const dryRuns = root.addTask('test:release', {
     description: 'Release dry runs: versions, the API gate, and every package as npm, PyPI and Maven Central take it (tools/release/)',
-    exec: [
+    exec: 'mkdir -p test-reports/release',
+  });
+  dryRuns.exec([
       'node --test --test-concurrency=1',
       '--test-reporter=spec --test-reporter-destination=stdout',
       '--test-reporter=./tools/release/junit-reporter.mjs --test-reporter-destination=test-reports/release/junit.xml',
       "'tools/release/*.test.mjs'",
-    ].join(' '),
-  });
+    ].join(' '));
   root.addTurboTasks({
     '//#test:release': {
       dependsOn: [...released.map((p) => `${p.package.packageName}#package`), '//#venv'],

@@ -13,7 +13,9 @@ export function rootTasks(root: NpmMonorepo): void {
   root.compileTask.reset('turbo run compile');
   // Old reports must not count: turbo restores the cached ones it replays.
   root.testTask.reset('rm -rf test-reports packages/*/test-reports apps/*/test-reports');
-  root.testTask.exec(`turbo run ${TEST_TASKS.join(' ')} --continue; node tools/test-summary.mjs $?`);
+  // Through bash: projen's built-in task shell leaves `$?` empty, so the summary
+  // never heard that a test task failed before its runner wrote a report.
+  root.testTask.exec(`bash -c 'turbo run ${TEST_TASKS.join(' ')} --continue; node tools/test-summary.mjs $?'`);
   root.packageTask.reset('turbo run package');
   root.addTask('synth', {
     description: 'Build what the reference deployment needs and synthesize it into apps/reference/cdk.out',
