@@ -37,13 +37,14 @@ export function only(dir, suffix) {
 }
 
 /**
- * A scratch clone of this repository's committed state, sharing its objects,
- * with the root's node_modules linked in: projen's release tasks run there
- * without touching the working copy.
+ * A scratch clone of this repository's committed state, with the root's
+ * node_modules linked in: projen's release tasks run there without touching
+ * the working copy. Its last `depth` commits only: the changelog tool reads
+ * every commit since the last tag, and a first release has none.
  */
-export function scratchClone() {
+export function scratchClone(depth = 10) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kong-release-'));
-  ok('git', ['clone', '--quiet', '--shared', ROOT, dir]);
+  ok('git', ['clone', '--quiet', '--no-tags', `--depth=${depth}`, `file://${ROOT}`, dir]);
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   for (const [k, v] of Object.entries({ 'user.name': 'release dry run', 'user.email': 'dry-run@example.invalid', 'commit.gpgsign': 'false', 'tag.gpgsign': 'false' })) {
     ok('git', ['config', k, v], { cwd: dir });
