@@ -166,7 +166,8 @@ export function releaseDryRuns(root: NpmMonorepo, released: javascript.NodeProje
     ].join(' '));
   root.addTurboTasks({
     '//#test:release': {
-      dependsOn: [...released.map((p) => `${p.package.packageName}#package`), '//#venv'],
+      // The API reference's drift check reads what docgen wrote.
+      dependsOn: [...released.map((p) => `${p.package.packageName}#package`), ...released.filter((p) => p.tasks.tryFind('docgen')).map((p) => `${p.package.packageName}#docgen`), '//#venv'],
       inputs: ['tools/release/**', '.projen/**', 'package.json', 'packages/*/package.json', 'packages/*/.projen/**'],
       outputs: ['test-reports/release/**'],
     },
