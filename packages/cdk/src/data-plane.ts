@@ -13,7 +13,7 @@ import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS } from './private/timing';
 import { vpcIpv4Ranges } from './private/vpc-cidrs';
 import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
 
-/** Properties of {@link DataPlane}. */
+/** Properties of `DataPlane`. */
 export interface DataPlaneProps extends KongTaskOptions {
   /** The ECS cluster the service runs in. */
   readonly cluster: ecs.ICluster;
@@ -91,7 +91,7 @@ export interface DataPlaneProps extends KongTaskOptions {
 
   /**
    * With `fargateSpot`, how many tasks always run on regular (on-demand)
-   * Fargate; every task above them runs on Spot. The default keeps the whole
+   * Fargate. Every task above them runs on Spot. The default keeps the whole
    * minimum on-demand, so Spot only carries scale-out; 0 puts every task on Spot.
    * @default - `minTasks`
    */

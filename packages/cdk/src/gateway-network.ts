@@ -24,13 +24,13 @@ import { checkInteger, checkIpv4Cidr, checkOrder } from './private/validation';
  */
 export enum GatewayEgress {
   /**
-   * Managed NAT gateways (`natGateways` of them, one Elastic IP each): no
-   * instance to run; an AZ's gateway fails only with its AZ.
+   * Managed NAT gateways (`natGateways` of them, one Elastic IP each), no
+   * instance to run. An AZ's gateway fails only with its AZ.
    */
   NAT_GATEWAY = 'NAT_GATEWAY',
   /**
    * Self-healing NAT instances (`natInstances` of them): an Auto Scaling
-   * group of one small instance per NAT, which replaces a failed instance; the
+   * group of one small instance per NAT, which replaces a failed instance. The
    * new instance points the private route tables at itself. About a tenth of
    * a NAT gateway's hourly price and no per-GB processing charge, but egress
    * pauses for the minutes a replacement takes, and the instance type bounds
@@ -39,7 +39,7 @@ export enum GatewayEgress {
   NAT_INSTANCE = 'NAT_INSTANCE',
 }
 
-/** Properties of {@link GatewayNetwork}. */
+/** Properties of `GatewayNetwork`. */
 export interface GatewayNetworkProps {
   /**
    * The VPC's IPv4 CIDR block, split evenly between the public and private subnets.
@@ -76,7 +76,7 @@ export interface GatewayNetworkProps {
   readonly natInstances?: number;
 
   /**
-   * The NAT instances' type, only with `egress` NAT_INSTANCE; an ARM64 type
+   * The NAT instances' type, only with `egress` NAT_INSTANCE. An ARM64 type
    * gets the ARM64 Amazon Linux 2023 image. It bounds the egress bandwidth.
    * @default ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO)
    */
@@ -110,7 +110,7 @@ export class GatewayNetwork extends Construct {
   /** How the private subnets reach the internet. */
   public readonly egress: GatewayEgress;
 
-  /** The NAT instances' Auto Scaling groups (one instance each); empty with NAT gateways. */
+  /** The NAT instances' Auto Scaling groups (one instance each), empty with NAT gateways. */
   public readonly natInstanceGroups: autoscaling.IAutoScalingGroup[];
 
   /** The NAT instances' security group, with `egress` NAT_INSTANCE. */

@@ -23,7 +23,7 @@ import { SharedLoadBalancer } from './shared-load-balancer';
 import { FIGURES } from './private/timing';
 import { checkCidrList } from './private/validation';
 
-/** Properties of {@link KongHybridGateway}. Every family is flat and prefixed; only the domain and its zone are required. */
+/** Properties of `KongHybridGateway`. Every family is flat and prefixed; only the domain and its zone are required. */
 export interface KongHybridGatewayProps extends KongTaskOptions {
   // ---------------------------------------------------------------- domain and load balancer
 
@@ -86,7 +86,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
 
   /**
    * How the new VPC's private subnets reach the internet: managed NAT
-   * gateways, or self-healing NAT instances (cheaper; egress pauses while a
+   * gateways, or self-healing NAT instances (cheaper, but egress pauses while a
    * failed instance is replaced). See `GatewayEgress`.
    * @default GatewayEgress.NAT_GATEWAY
    */
@@ -174,20 +174,20 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
 
   /**
    * Run the data plane tasks above `dataPlaneOnDemandBaseTasks` on Fargate
-   * Spot (cheaper; AWS may stop them with two minutes' warning).
+   * Spot (cheaper, but AWS may stop them with two minutes' warning).
    * @default false
    */
   readonly dataPlaneFargateSpot?: boolean;
 
   /**
    * With `dataPlaneFargateSpot`, the data plane tasks that always run on
-   * regular Fargate; tasks above them run on Spot.
+   * regular Fargate. Tasks above them run on Spot.
    * @default - `dataPlaneMinTasks`: Spot carries only the scale-out
    */
   readonly dataPlaneOnDemandBaseTasks?: number;
 
   /**
-   * More Kong settings for the data planes (`KONG_…` variables; never secrets).
+   * More Kong settings for the data planes (`KONG_…` variables, never secrets).
    * @default - none
    */
   readonly dataPlaneEnvironment?: { [key: string]: string };
@@ -215,7 +215,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   readonly controlPlaneMemoryMiB?: number;
 
   /**
-   * More Kong settings for the control plane (`KONG_…` variables; never secrets).
+   * More Kong settings for the control plane (`KONG_…` variables, never secrets).
    * @default - none
    */
   readonly controlPlaneEnvironment?: { [key: string]: string };
@@ -223,7 +223,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   // ---------------------------------------------------------------- database
 
   /**
-   * The database's lowest capacity in ACU; 0 lets it pause.
+   * The database's lowest capacity in ACU. 0 lets it pause.
    * @default 0
    */
   readonly databaseMinCapacity?: number;
@@ -318,7 +318,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
 
   /**
    * Keep the control plane running all the time (desired count 1) instead of
-   * starting it on demand; no idle scaler is created.
+   * starting it on demand. No idle scaler is created then.
    * @default false - the idle scaler starts the control plane when a data plane task starts and stops it after the cooldown
    */
   readonly controlPlaneAlwaysOn?: boolean;
@@ -352,7 +352,7 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
 
   /**
    * The only addresses (IPv4 or IPv6 CIDR blocks) that may reach `/kong-admin`
-   * at the edge; Kong's ip-restriction checks them again.
+   * at the edge. Kong's ip-restriction checks them again.
    * @default - none: `/kong-admin` is blocked at the edge
    */
   readonly adminAllowedCidrs?: string[];
@@ -413,8 +413,9 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
 }
 
 /**
- * Kong Gateway in hybrid mode on AWS, as the seed architecture draws it: one
- * domain on a shared Application Load Balancer (HTTPS, WAF) in front of an
+ * Kong Gateway in hybrid mode on AWS, as the seed architecture draws it.
+ *
+ * One domain on a shared Application Load Balancer (HTTPS, WAF) in front of an
  * autoscaled Kong data plane on Fargate; a private Kong control plane on
  * Fargate, found through Cloud Map as `kong-cp.<namespace>`; Aurora
  * Serverless v2 PostgreSQL that pauses at 0 ACU; a cluster certificate
@@ -464,7 +465,7 @@ export class KongHybridGateway extends Construct {
   public readonly adminApiProxy?: AdminApiProxy;
 
   /**
-   * The admin API key (a plain string; send it in the `apikey` header), unless
+   * The admin API key (a plain string, sent in the `apikey` header), unless
    * `adminApiProxy` is false: `grantRead` it to who administers Kong.
    */
   public readonly adminApiKeySecret?: secretsmanager.ISecret;
@@ -720,12 +721,12 @@ export class KongHybridGateway extends Construct {
     return this.sharedLoadBalancer.metricHttp5xx(props);
   }
 
-  /** Running control plane tasks; 0 while it sleeps. */
+  /** Running control plane tasks, 0 while it sleeps. */
   public metricControlPlaneRunningTasks(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.controlPlane.metricRunningTasks(props);
   }
 
-  /** Database capacity in ACU; 0 while paused. */
+  /** Database capacity in ACU, 0 while paused. */
   public metricDatabaseCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.database.metricCapacity(props);
   }
