@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ClusterMtlsMode } from '../src';
+import { ClusterMtlsMode, GatewayEgress } from '../src';
 import { checkov, type CheckovReport } from './support/checkov';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
 
@@ -14,6 +14,7 @@ const templates = {
     clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
   }), 'Pki'),
   alwaysOn: gatewayStack({ controlPlaneAlwaysOn: true, adminApiProxy: false }, 'AlwaysOn'),
+  natInstances: gatewayStack({ egress: GatewayEgress.NAT_INSTANCE, dataPlaneFargateSpot: true }, 'NatInstances'),
 };
 let report: CheckovReport;
 

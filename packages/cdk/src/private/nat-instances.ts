@@ -3,6 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
+import { skipCheckov } from './checkov';
 import { acknowledge } from './lambda-function';
 import { natInstanceScript } from './nat-instance-script';
 
@@ -125,6 +126,7 @@ export class SelfHealingNatProvider extends ec2.NatProvider {
         httpPutResponseHopLimit: 1,
         blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }) }],
       });
+      skipCheckov(launchTemplate, 'CKV_AWS_88', 'A NAT instance in a public subnet: its public address is how the private subnets reach the internet (its security group admits only the VPC).');
       const group = new autoscaling.AutoScalingGroup(scope, 'Group', {
         vpc,
         launchTemplate,
