@@ -297,8 +297,9 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
   readonly clusterCertificateGeneration?: number;
 
   /**
-   * How long before a cluster certificate expires its alarm goes off (a daily
-   * check publishes the days left; renewing takes a deployment).
+   * How long before a cluster certificate expires its alarm goes off.
+   *
+   * A daily check publishes the days left, and renewing takes a deployment.
    * @default Duration.days(60)
    */
   readonly clusterCertificateExpiryWarning?: Duration;
