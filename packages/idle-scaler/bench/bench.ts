@@ -76,7 +76,7 @@ async function lookLatency(runs = 30) {
     const ecs = new EcsServices(ecsClient, where);
     const rds = new AuroraCluster(rdsClient, database);
     const kong = new KongDataPlaneSync(createKongAdminClient({ baseUrl: emulator.baseUrl, timeoutMs: 3_000, retries: 1 }), { staleAfterSeconds: 90 });
-    const store = new DynamoStateStore(ddbClient, table);
+    const store = new DynamoStateStore(ddbClient, table, { now: () => Date.now(), sleep: async () => {} });
 
     const time = async (f: () => Promise<unknown>) => {
       const start = process.hrtime.bigint();

@@ -2,6 +2,7 @@ export * from './core';
 export * from './config';
 export * from './emf';
 export * from './events';
+export * from './handler';
 export * from './ports';
 export * from './scaler';
 export * from './state';

@@ -44,6 +44,7 @@ export interface InvocationContext {
 
 /** What an invocation returns (to an operator invoking the function directly). */
 export interface InvocationResult {
+  readonly kind: 'decision';
   readonly phase: Phase;
   readonly decision: DecisionName;
   readonly reason: string;
@@ -54,6 +55,7 @@ export interface InvocationResult {
 
 /** What `{"action":"status"}` returns: the state and a fresh look, nothing changed. */
 export interface StatusReport {
+  readonly kind: 'status';
   readonly state: ScalerState;
   readonly version: number;
   readonly observation: Observation;
@@ -107,6 +109,7 @@ export class Scaler {
     }
     const state = step.decision.state;
     return {
+      kind: 'decision',
       phase: state.phase,
       decision: step.decision.decision,
       reason: step.decision.reason,
@@ -119,7 +122,12 @@ export class Scaler {
   public async status(): Promise<StatusReport> {
     const record = await this.ports.store.load();
     const observation = await this.observe({ adminApi: true, database: true });
-    return { state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
+    return { kind: 'status', state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
+  }
+
+  /** Logs an event the scaler does not act on. */
+  public logIgnored(reason: string, ctx: InvocationContext): void {
+    this.emit({ decision: 'ignored', reason, invocation: ctx.invocationId }, {});
   }
 
   /** Logs a failure that ends the invocation (the event will be retried). */

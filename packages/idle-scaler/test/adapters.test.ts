@@ -1,4 +1,4 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { DynamoStateStore, STATE_TABLE_KEY } from '../src/adapters/dynamodb';
@@ -15,6 +15,8 @@ let ecs: ECSClient;
 let throttledEcs: ECSClient;
 let rds: RDSClient;
 let ddb: DynamoDBClient;
+/** A fixed clock: `updatedAt` comes from it. */
+const clock = { now: () => Date.UTC(2026, 0, 1, 9), sleep: async () => {} };
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -116,21 +118,30 @@ describe('DynamoStateStore', () => {
   const waking: ScalerState = { phase: 'waking', wokeAt: 1_000, wakeReason: 'dp-task-starting: task/1', seen: { 'task:task/1': { version: 1, at: 1_000 } } };
 
   test('GIVEN an empty table WHEN loaded THEN the state is the initial one, version 0', async () => {
-    const store = new DynamoStateStore(ddb, await givenStateTable(ddb));
+    const store = new DynamoStateStore(ddb, await givenStateTable(ddb), clock);
 
     await expect(store.load()).resolves.toEqual({ state: INITIAL_STATE, version: 0 });
   });
 
   test('GIVEN a saved state WHEN loaded THEN it comes back with the next version and the lease', async () => {
-    const store = new DynamoStateStore(ddb, await givenStateTable(ddb));
+    const store = new DynamoStateStore(ddb, await givenStateTable(ddb), clock);
 
     expect(await store.save(waking, 0, { owner: 'req-1', until: 5_000 })).toBe(true);
 
     await expect(store.load()).resolves.toEqual({ state: waking, version: 1, lease: { owner: 'req-1', until: 5_000 } });
   });
 
+  test('GIVEN a clock WHEN a state is saved THEN its updatedAt is the clock\'s time, not the machine\'s', async () => {
+    const table = await givenStateTable(ddb);
+
+    await new DynamoStateStore(ddb, table, clock).save(waking, 0, undefined);
+
+    const item = await ddb.send(new GetItemCommand({ TableName: table, Key: { [STATE_TABLE_KEY]: { S: 'idle-scaler' } } }));
+    expect(item.Item?.updatedAt).toEqual({ S: new Date(clock.now()).toISOString() });
+  });
+
   test('GIVEN a state changed by another invocation WHEN saved with the old version THEN nothing is written', async () => {
-    const store = new DynamoStateStore(ddb, await givenStateTable(ddb));
+    const store = new DynamoStateStore(ddb, await givenStateTable(ddb), clock);
     await store.save(waking, 0, undefined);
     await store.save({ ...waking, wakeReason: 'second' }, 1, undefined);
 
@@ -142,7 +153,7 @@ describe('DynamoStateStore', () => {
   });
 
   test('GIVEN ten writers of the same version WHEN they save at once THEN exactly one wins', async () => {
-    const store = new DynamoStateStore(ddb, await givenStateTable(ddb));
+    const store = new DynamoStateStore(ddb, await givenStateTable(ddb), clock);
     await store.save(INITIAL_STATE, 0, undefined);
 
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.save({ ...waking, wakeReason: `writer ${i}` }, 1, undefined)));
@@ -156,7 +167,7 @@ describe('DynamoStateStore', () => {
     const table = await givenStateTable(ddb);
     await ddb.send(new PutItemCommand({ TableName: table, Item: { [STATE_TABLE_KEY]: { S: 'idle-scaler' }, version: { N: '7' }, state: { S: '{"phase":"napping"}' } } }));
 
-    const loaded = await new DynamoStateStore(ddb, table).load();
+    const loaded = await new DynamoStateStore(ddb, table, clock).load();
 
     expect(loaded.state).toEqual(INITIAL_STATE);
     expect(loaded.version).toBe(7);

@@ -198,7 +198,7 @@ describe('timelines', () => {
     expect(h.decisions('wake')).toHaveLength(1);
     expect(h.decisions('already-waking')).toHaveLength(9);
     expect(h.logs.some((l) => typeof l.conflicts === 'number' && l.conflicts > 0)).toBe(true);
-    const status = await statusOf(h);
+    const status = await h.status();
     const taskArn = (i: number) => `arn:aws:ecs:us-east-1:123456789012:task/${h.world.where.cluster}/dp-task-${i}`;
     expect(Object.keys(status.state.seen).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `task:${taskArn(i)}`).sort());
     expect(status.state.phase).toBe('waking');
@@ -231,8 +231,3 @@ describe('timelines', () => {
     record('stop-wake-race', h);
   });
 });
-
-async function statusOf(h: Harness) {
-  // Through the real store: what the next invocation would read.
-  return (h as unknown as { scaler: { status(): Promise<{ state: { phase: string; seen: Record<string, unknown> } }> } }).scaler.status();
-}

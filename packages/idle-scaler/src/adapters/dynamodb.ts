@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { INITIAL_STATE, type ScalerState } from '../core';
-import type { Lease, StateStore, StoredState } from '../ports';
+import type { Clock, Lease, StateStore, StoredState } from '../ports';
 import { InvalidStateError, parseState } from '../state';
 
 /** The partition key attribute of the state table. */
@@ -12,9 +12,14 @@ export const STATE_TABLE_KEY = 'pk';
  * overwrite each other's decisions; the loser reads again and decides again.
  */
 export class DynamoStateStore implements StateStore {
+  /**
+   * @param ddb any client that sends DynamoDB commands (the SDK's, or a test's)
+   * @param clock the time written as `updatedAt`
+   */
   constructor(
-    private readonly ddb: DynamoDBClient,
+    private readonly ddb: Pick<DynamoDBClient, 'send'>,
     private readonly tableName: string,
+    private readonly clock: Clock,
     private readonly itemKey = 'idle-scaler',
   ) {}
 
@@ -44,7 +49,7 @@ export class DynamoStateStore implements StateStore {
       version: { N: String(expectedVersion + 1) },
       state: { S: JSON.stringify(state) },
       phase: { S: state.phase },
-      updatedAt: { S: new Date().toISOString() },
+      updatedAt: { S: new Date(this.clock.now()).toISOString() },
     };
     if (lease) {
       item.leaseOwner = { S: lease.owner };

@@ -14,7 +14,7 @@ export interface EcsServicesLocation {
 
 /** The CP and DP ECS services through the ECS API. */
 export class EcsServices implements ServicesPort {
-  constructor(private readonly ecs: ECSClient, private readonly where: EcsServicesLocation) {}
+  constructor(private readonly ecs: Pick<ECSClient, 'send'>, private readonly where: EcsServicesLocation) {}
 
   public async read(): Promise<ServicesReading> {
     const { cluster, controlPlaneService, dataPlaneService } = this.where;

@@ -3,7 +3,7 @@ import type { DatabasePort } from '../ports';
 
 /** The Aurora cluster through the RDS API. */
 export class AuroraCluster implements DatabasePort {
-  constructor(private readonly rds: RDSClient, private readonly clusterIdentifier: string) {}
+  constructor(private readonly rds: Pick<RDSClient, 'send'>, private readonly clusterIdentifier: string) {}
 
   public async status(): Promise<string> {
     const out = await this.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: this.clusterIdentifier }));

@@ -8,9 +8,9 @@ import { EcsServices } from '../../src/adapters/ecs';
 import { KongDataPlaneSync } from '../../src/adapters/kong';
 import { AuroraCluster } from '../../src/adapters/rds';
 import { DEFAULT_CONFIG, type ScalerConfig } from '../../src/core';
-import { classify } from '../../src/events';
+import { createHandler, type Handler, type HandlerResult } from '../../src/handler';
 import type { ServicesPort } from '../../src/ports';
-import { Scaler, type InvocationResult } from '../../src/scaler';
+import type { StatusReport } from '../../src/scaler';
 import { givenDatabaseCluster, givenKongServices, givenStateTable, type KongServices } from './aws';
 import { scheduledEvent, taskStateChange } from './events';
 import type { MotoServer } from './moto';
@@ -156,7 +156,7 @@ export interface HarnessOptions {
 export class Harness {
   public readonly logs: LogEntry[] = [];
   public readonly config: ScalerConfig;
-  private scaler!: Scaler;
+  private handler!: Handler;
   private invocations = 0;
 
   private constructor(public readonly world: World, config: ScalerConfig) {
@@ -177,14 +177,16 @@ export class Harness {
     const config = { ...DEFAULT_CONFIG, ...options.config };
     const harness = new Harness(world, config);
     const services = new EcsServices(options.scalerEcs ?? ecs, where);
-    harness.scaler = new Scaler({
-      store: new DynamoStateStore(ddb, table),
+    const clock = { now: () => world.t, sleep: (ms: number) => world.advance(ms) };
+    harness.handler = createHandler({
+      store: new DynamoStateStore(ddb, table, clock),
       services: options.wrapServices ? options.wrapServices(services) : services,
       database: new AuroraCluster(rds, databaseId),
       dataPlanes: new KongDataPlaneSync(createKongAdminClient({ baseUrl: emulator.baseUrl, timeoutMs: 2_000, retries: 0 }), { staleAfterSeconds: 90 }),
-      clock: { now: () => world.t, sleep: (ms) => world.advance(ms) },
+      clock,
       log: (line) => harness.logs.push(JSON.parse(line) as LogEntry),
     }, {
+      dataPlaneService: where.dataPlaneService,
       config,
       metrics: { namespace: 'KongHybrid/IdleScaler', dimensions: { ControlPlaneService: `${where.cluster}/kong-cp` } },
       reserveMs: 15_000,
@@ -199,13 +201,17 @@ export class Harness {
   private readonly closers: Array<() => Promise<void>> = [];
 
   /** Invokes the scaler as Lambda would, with the function's timeout on the virtual clock. */
-  public async invoke(raw: unknown, options: { timeoutMs?: number } = {}): Promise<InvocationResult | { ignored: string }> {
-    const incoming = classify(raw, { dataPlaneService: this.world.where.dataPlaneService });
-    if (incoming.kind === 'ignored') return { ignored: incoming.reason };
-    if (incoming.kind === 'status') throw new Error('use scaler.status()');
+  public async invoke(raw: unknown, options: { timeoutMs?: number } = {}): Promise<HandlerResult> {
     this.invocations++;
     const deadline = this.world.t + (options.timeoutMs ?? this.config.syncTimeoutMs + 60_000);
-    return this.scaler.handle(incoming.event, { invocationId: `invocation-${this.invocations}`, remainingMs: () => deadline - this.world.t });
+    return this.handler(raw, { awsRequestId: `invocation-${this.invocations}`, getRemainingTimeInMillis: () => deadline - this.world.t });
+  }
+
+  /** `{"action":"status"}` through the real handler: the state the next invocation would read, and a look. */
+  public async status(): Promise<StatusReport> {
+    const report = await this.invoke({ action: 'status' });
+    if (report.kind !== 'status') throw new Error(`status answered ${JSON.stringify(report)}`);
+    return report;
   }
 
   /** A DP task starting, as ECS reports it. */
