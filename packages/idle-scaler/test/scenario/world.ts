@@ -77,6 +77,8 @@ interface DataPlaneNode {
   readonly nodeId: string;
   /** The hash of the configuration it runs (32 zeros: none). */
   hash: string;
+  /** When it last started running the control plane's current configuration. */
+  configuredAt?: number;
   /** Kong is up in the container. */
   up: boolean;
   /** Connection generation: pings of an older connection stop. */
@@ -137,6 +139,10 @@ export interface Faults {
   adminApiUnreachable: boolean;
   /** New data plane tasks run a Kong the control plane will not configure. */
   incompatibleDataPlanes: boolean;
+  /** Overrides for new data plane tasks: PROVISIONING and PENDING durations, Kong's start (a slow image pull, a slow boot). */
+  dataPlaneProvisionMs?: number;
+  dataPlanePendingMs?: number;
+  dataPlaneBootMs?: number;
 }
 
 export interface WorldEvent {
@@ -156,6 +162,10 @@ export interface WorldOptions {
   readonly databaseStatus?: 'available' | 'stopped' | 'stopping';
   /** Admin API client retries (the Lambda uses 1). */
   readonly adminRetries?: number;
+  /** How many addresses the data planes' subnet has free (a small pool reuses them soon). @default 240 */
+  readonly ipPool?: number;
+  /** Every API call takes the middle of its latency range, and every event the same delivery time: invocations in lockstep. */
+  readonly lockstep?: boolean;
 }
 
 /** One Lambda invocation: killed at its deadline (nothing it does after that happens). */
@@ -195,6 +205,8 @@ export class World {
   public deployment = 'ecs-svc/0001';
   public deploymentInProgress = false;
   private taskCounter = 0;
+  /** Tasks being replaced: the service scheduler already counts their replacement. */
+  private readonly replacing = new Set<SimTask>();
   private ips = new Set<string>();
   // Kong control plane
   public cpAnswering = false;
@@ -271,7 +283,8 @@ export class World {
    */
   private async call<T>(inv: Invocation, api: keyof typeof WORLD_TIMINGS.latencyMs, command: unknown, effect: () => T): Promise<Awaited<T>> {
     if (inv.killed) return never<Awaited<T>>();
-    const latency = this.between(WORLD_TIMINGS.latencyMs[api]);
+    const range = WORLD_TIMINGS.latencyMs[api];
+    const latency = this.options.lockstep ? (range[0] + range[1]) / 2 : this.between(range);
     await this.sim.sleep(latency / 2);
     if (inv.killed) return never<Awaited<T>>();
     const name = commandName(command);
@@ -354,7 +367,8 @@ export class World {
     if (!this.matchesRules(event)) return;
     const deliveries = this.faults.dropEvent(event) ? 0 : this.faults.duplicateEvent(event) ? 2 : 1;
     for (let i = 0; i < deliveries; i++) {
-      const delay = this.between(WORLD_TIMINGS.eventDeliveryMs) + this.faults.extraDelayMs(event) + i * this.between([1_000, 20_000]);
+      const usual = this.options.lockstep ? WORLD_TIMINGS.eventDeliveryMs[1] : this.between(WORLD_TIMINGS.eventDeliveryMs);
+      const delay = usual + this.faults.extraDelayMs(event) + i * this.between([1_000, 20_000]);
       this.sim.after(delay, () => this.invokeAsync(event.payload));
     }
   }
@@ -393,9 +407,11 @@ export class World {
   }
 
   private freeIp(): string {
-    // A small subnet: addresses of stopped tasks come back, as they do in a /24 that is busy.
+    // Addresses of stopped tasks come back, as they do in a busy subnet (a small pool makes it likely).
+    const pool = this.options.ipPool ?? 240;
+    if (this.ips.size >= pool) throw new Error(`the simulated subnet has no free address left (${pool})`);
     for (;;) {
-      const ip = `10.0.3.${10 + Math.floor(this.sim.random() * 24)}`;
+      const ip = `10.0.3.${10 + Math.floor(this.sim.random() * pool)}`;
       if (!this.ips.has(ip)) {
         this.ips.add(ip);
         return ip;
@@ -406,7 +422,7 @@ export class World {
   /** The service scheduler: starts or stops tasks until the service has its desired count. */
   private reconcile(service: 'cp' | 'dp'): void {
     const desired = service === 'cp' ? this.cpDesired : this.dpDesired;
-    const active = this.tasks.filter((t) => t.service === service && t.desiredStatus === 'RUNNING');
+    const active = this.tasks.filter((t) => t.service === service && t.desiredStatus === 'RUNNING' && !this.replacing.has(t));
     for (let i = active.length; i < desired; i++) this.launch(service);
     const extra = active.length - desired;
     if (extra > 0) {
@@ -415,17 +431,19 @@ export class World {
     }
   }
 
-  private launch(service: 'cp' | 'dp'): SimTask {
+  private launch(service: 'cp' | 'dp', onRunning?: () => void): SimTask {
     const task = this.newTask(service);
+    const dp = service === 'dp';
     this.emitTask(task);
-    this.sim.after(this.between(WORLD_TIMINGS.provisionMs), () => {
+    this.sim.after((dp ? this.faults.dataPlaneProvisionMs : undefined) ?? this.between(WORLD_TIMINGS.provisionMs), () => {
       if (task.desiredStatus !== 'RUNNING') return;
       this.setStatus(task, 'PENDING');
-      this.sim.after(this.between(WORLD_TIMINGS.pendingMs), () => {
+      this.sim.after((dp ? this.faults.dataPlanePendingMs : undefined) ?? this.between(WORLD_TIMINGS.pendingMs), () => {
         if (task.desiredStatus !== 'RUNNING') return;
         task.startedAt = this.sim.t;
         this.setStatus(task, 'RUNNING');
-        if (service === 'dp') this.sim.after(this.between(WORLD_TIMINGS.dpKongBootMs), () => this.dataPlaneUp(task));
+        onRunning?.();
+        if (dp) this.sim.after(this.faults.dataPlaneBootMs ?? this.between(WORLD_TIMINGS.dpKongBootMs), () => this.dataPlaneUp(task));
         else this.sim.after(this.between(WORLD_TIMINGS.cpKongBootMs), () => this.controlPlaneBoot(task));
       });
     });
@@ -439,6 +457,7 @@ export class World {
   }
 
   private stopTask(task: SimTask): void {
+    this.replacing.delete(task);
     if (task.desiredStatus === 'STOPPED') return;
     task.desiredStatus = 'STOPPED';
     task.version++;
@@ -601,6 +620,7 @@ export class World {
     this.sim.after(this.between(WORLD_TIMINGS.applyMs), () => {
       if (!node.connected || node.connection !== connection) return;
       node.hash = hash;
+      if (hash === this.cpConfigHash) node.configuredAt = this.sim.t;
       this.sim.after(this.between([0, KONG.pingAfterApplyMs]), () => this.ping(task, connection, false));
     });
   }
@@ -697,9 +717,9 @@ export class World {
   }
 
   /** Someone stops the database (an operator, a cost tool): `stopping`, then `stopped`. */
-  public stopDatabase(): void {
+  public stopDatabase(stoppingMs = this.between(WORLD_TIMINGS.dbStopMs)): void {
     this.dbStatus = 'stopping';
-    this.sim.after(this.between(WORLD_TIMINGS.dbStopMs), () => { this.dbStatus = 'stopped'; });
+    this.sim.after(stoppingMs, () => { this.dbStatus = 'stopped'; });
   }
 
   // ---------------------------------------------------------------- DynamoDB
@@ -747,11 +767,27 @@ export class World {
     this.reconcile('dp');
   }
 
+  /** The data plane service scales out by one task; returns it. */
+  public launchDataPlaneTask(): SimTask {
+    this.scaleDataPlane(this.dpDesired + 1);
+    return this.tasks[this.tasks.length - 1];
+  }
+
   /** A data plane task dies (out of memory, a failed health check): ECS replaces it. */
   public killDataPlaneTask(task?: SimTask): SimTask | undefined {
     const victim = task ?? this.runningDataPlanes()[0];
     if (victim) this.stopTask(victim);
     return victim;
+  }
+
+  /**
+   * ECS replaces a data plane task (a failed health check, a Fargate
+   * retirement): the new task starts first, the old one stops once the new
+   * one runs, as a service with maximumPercent 200 does.
+   */
+  public replaceDataPlaneTask(old = this.runningDataPlanes()[0]): SimTask {
+    this.replacing.add(old);
+    return this.launch('dp', () => this.stopTask(old));
   }
 
   /** A rolling deployment of the data plane: new tasks first, then the old ones stop. */
