@@ -27,6 +27,11 @@ export interface ScalerPorts {
   readonly clock: Clock;
   /** Receives one JSON line per decision. */
   readonly log: (line: string) => void;
+  /**
+   * Uniform random numbers in [0, 1), for the jitter of conflict backoff.
+   * @default Math.random
+   */
+  readonly random?: () => number;
 }
 
 export interface ScalerSettings {
@@ -73,7 +78,12 @@ interface Step {
 
 /** How long a poller's lease outlives its next planned look. */
 const LEASE_SLACK_MS = 20_000;
-const MAX_CONFLICTS = 20;
+/**
+ * Backoff after a conflicting write: "full jitter" (a uniform wait up to an
+ * exponentially growing cap), which spreads writers that collided in lockstep
+ * instead of making them collide again. https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
+ */
+export const CONFLICT_BACKOFF = { baseMs: 20, capMs: 1_000 } as const;
 
 /**
  * The imperative shell around {@link decide}: loads the state, decides,
@@ -146,8 +156,17 @@ export class Scaler {
   /** Decides and writes the decision's state, deciding again on each conflicting write. */
   private async step(initial: StoredState, event: ScalerEvent, ctx: InvocationContext): Promise<Step> {
     const me = ctx.invocationId;
+    const random = this.ports.random ?? Math.random;
     let record = initial;
-    for (let conflicts = 0; conflicts <= MAX_CONFLICTS; conflicts++) {
+    for (let conflicts = 0; ; conflicts++) {
+      if (conflicts > 0) {
+        const wait = random() * Math.min(CONFLICT_BACKOFF.capMs, CONFLICT_BACKOFF.baseMs * 2 ** Math.min(conflicts - 1, 16));
+        // Give up only when the invocation would run out of time: Lambda then retries the event.
+        if (ctx.remainingMs() < wait + this.settings.reserveMs) {
+          throw new Error(`state store: ${conflicts} conflicting writes in a row, and too little time left to try again`);
+        }
+        await this.ports.clock.sleep(wait);
+      }
       const now = this.ports.clock.now();
       const decision = decide(record.state, event, now, this.settings.config);
       const poll = decision.actions.find((a) => a.type === 'observe' && a.afterMs > 0) as Extract<Action, { type: 'observe' }> | undefined;
@@ -167,7 +186,6 @@ export class Scaler {
       }
       record = await this.ports.store.load();
     }
-    throw new Error(`state store: more than ${MAX_CONFLICTS} conflicting writes in a row`);
   }
 
   private async execute(step: Step, ctx: InvocationContext): Promise<void> {

@@ -31,3 +31,18 @@ describe('scenarios', () => {
   });
 });
 
+describe('defect 8: write conflicts back off with jitter', () => {
+  test('GIVEN an idle gateway WHEN 25 DP tasks start in lockstep THEN every invocation succeeds, one wake, every task remembered', async () => {
+    const run = await runScenario({
+      durationMs: 6 * MIN,
+      lockstep: true,
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'the data plane scales out from 2 to 27 tasks at once', () => w.scaleDataPlane(27)),
+    });
+    record('defect-8-25-in-lockstep', run);
+
+    expectClean(run);
+    expect(run.world.lambdaFailures).toEqual([]);
+    expect(run.world.decisions('wake')).toHaveLength(1);
+    expect(run.world.logs.some((l) => typeof l.conflicts === 'number' && l.conflicts > 0)).toBe(true);
+  });
+});
