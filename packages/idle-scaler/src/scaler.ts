@@ -83,7 +83,7 @@ const LEASE_SLACK_MS = 20_000;
  * exponentially growing cap), which spreads writers that collided in lockstep
  * instead of making them collide again. https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/
  */
-export const CONFLICT_BACKOFF = { baseMs: 20, capMs: 1_000 } as const;
+export const CONFLICT_BACKOFF = { baseMs: 20, capMs: 1_000, reserveMs: 2_000 } as const;
 
 /**
  * The imperative shell around {@link decide}: loads the state, decides,
@@ -162,7 +162,7 @@ export class Scaler {
       if (conflicts > 0) {
         const wait = random() * Math.min(CONFLICT_BACKOFF.capMs, CONFLICT_BACKOFF.baseMs * 2 ** Math.min(conflicts - 1, 16));
         // Give up only when the invocation would run out of time: Lambda then retries the event.
-        if (ctx.remainingMs() < wait + this.settings.reserveMs) {
+        if (ctx.remainingMs() < wait + CONFLICT_BACKOFF.reserveMs) {
           throw new Error(`state store: ${conflicts} conflicting writes in a row, and too little time left to try again`);
         }
         await this.ports.clock.sleep(wait);
