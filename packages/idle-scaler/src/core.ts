@@ -5,8 +5,10 @@
  * that it can be driven exhaustively by tests and replayed after a conflict.
  *
  * The control plane (CP) is meant to be up in the `waking` and `cooldown`
- * phases and down in `idle`. Observations of the world (ECS, RDS, the CP's
- * Admin API) arrive as `observed` events, asked for by `observe` actions.
+ * phases, on its way down in `stopping` (decided, not yet done) and down in
+ * `idle`. Observations of the world (ECS, RDS, the CP's Admin API) arrive as
+ * `observed` events, asked for by `observe` actions; the outcome of a stop
+ * arrives as a `stop-result` event.
  */
 
 /** Timings and limits, all in milliseconds. */
@@ -24,7 +26,11 @@ export interface ScalerConfig {
    * scale-out of five tasks is one burst, not five extensions).
    */
   readonly extensionCoalesceMs: number;
-  /** After a stop, a CP still desired for this long is our own stop in flight, not someone else's start. */
+  /**
+   * After a stop, a CP still desired for this long is our own stop in flight
+   * (ECS's reads are eventually consistent), not someone else's start; a stop
+   * decided longer ago that left the CP desired did not happen.
+   */
   readonly stopGraceMs: number;
   /** An operator's sleep request is acted on only this long. */
   readonly sleepRequestValidMs: number;
@@ -50,7 +56,7 @@ export const DEFAULT_CONFIG: ScalerConfig = {
 /** The config hash a DP reports before it has any configuration (32 zeros). */
 export const EMPTY_CONFIG_HASH = '0'.repeat(32);
 
-export type Phase = 'idle' | 'waking' | 'cooldown';
+export type Phase = 'idle' | 'waking' | 'cooldown' | 'stopping';
 
 /** A delivered event already handled: its highest version and when it was seen. */
 export interface SeenMark {
@@ -77,7 +83,11 @@ export interface ScalerState {
   readonly configHash?: string;
   /** An operator asked to sleep (cooldown). */
   readonly sleepRequestedAt?: number;
-  /** When this scaler last stopped the CP. */
+  /** When the stop being carried out was decided (stopping). */
+  readonly stoppingSince?: number;
+  /** ECS refused the stop this many times in a row (stopping): the next look retries it. */
+  readonly stopFailures?: number;
+  /** When this scaler last stopped the CP (ECS took the desired count 0). */
   readonly stoppedAt?: number;
   /** Delivered events already handled, by key. */
   readonly seen: Readonly<Record<string, SeenMark>>;
@@ -144,7 +154,9 @@ export type ScalerEvent =
   /** The schedule. */
   | { readonly type: 'tick' }
   /** The result of an `observe` action. */
-  | { readonly type: 'observed'; readonly observation: Observation };
+  | { readonly type: 'observed'; readonly observation: Observation }
+  /** The outcome of a `stop-control-plane` action: ECS took the desired count 0, or refused. */
+  | { readonly type: 'stop-result'; readonly ok: boolean; readonly error?: string };
 
 /** What to look at. ECS is always read. */
 export interface ObserveScope {
@@ -184,6 +196,9 @@ export type DecisionName =
   | 'sync-timeout'
   | 'cooldown'
   | 'stop'
+  | 'stopped'
+  | 'stop-failed'
+  | 'restart-after-race'
   | 'stop-deferred'
   | 'sleep-requested'
   | 'sleep-refused'
@@ -203,6 +218,7 @@ const SCOPE: Record<Phase, ObserveScope> = {
   idle: { adminApi: false, database: false },
   waking: { adminApi: true, database: true },
   cooldown: { adminApi: true, database: false },
+  stopping: { adminApi: true, database: false },
 };
 
 /** The scope of an observation in a phase. */
@@ -223,7 +239,49 @@ function decideEvent(state: ScalerState, event: ScalerEvent, now: number, config
     case 'sleep': return onSleep(state, now);
     case 'tick': return { state, actions: [observe(state.phase, 0)], decision: 'observe', reason: `scheduled look (${state.phase})`, metrics: {} };
     case 'observed': return onObserved(state, event.observation, now, config);
+    case 'stop-result': return onStopResult(state, event, now, config);
   }
+}
+
+/**
+ * The stop is recorded only once ECS took it. A wake written meanwhile (its
+ * own start may have landed before our stop) means the CP must run: start it
+ * again. A refused stop leaves the state `stopping`: the next look retries it
+ * or, if the world changed, goes back to the cooldown.
+ */
+function onStopResult(state: ScalerState, event: Extract<ScalerEvent, { type: 'stop-result' }>, now: number, config: ScalerConfig): Decision {
+  if (event.ok) {
+    switch (state.phase) {
+      case 'stopping':
+        return {
+          state: { phase: 'idle', stoppedAt: now, configHash: state.configHash, seen: state.seen },
+          actions: [],
+          decision: 'stopped',
+          reason: `control plane desired count 0 taken by ECS ${seconds(now - (state.stoppingSince ?? now))} after the decision`,
+          metrics: { Stops: 1 },
+        };
+      case 'idle':
+        return { state, actions: [], decision: 'stopped', reason: 'control plane desired count 0 taken by ECS (already recorded)', metrics: {} };
+      default:
+        return {
+          state,
+          actions: [{ type: 'start-control-plane' }],
+          decision: 'restart-after-race',
+          reason: `a wake (${state.wakeReason ?? state.phase}) arrived while stopping: control plane started again`,
+          metrics: {},
+        };
+    }
+  }
+  if (state.phase !== 'stopping') {
+    return { state, actions: [], decision: 'stop-failed', reason: `the stop failed (${event.error ?? 'unknown error'}) and the control plane is wanted again anyway`, metrics: { Failures: 1 } };
+  }
+  return {
+    state: { ...state, stopFailures: (state.stopFailures ?? 0) + 1 },
+    actions: [observe('stopping', config.pollIntervalMs)],
+    decision: 'stop-failed',
+    reason: `the stop failed (${event.error ?? 'unknown error'}): the control plane still runs; the next look tries again`,
+    metrics: { Failures: 1 },
+  };
 }
 
 function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }>, now: number, config: ScalerConfig): Decision {
@@ -239,6 +297,7 @@ function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }
 
   switch (marked.phase) {
     case 'idle':
+    case 'stopping':
       return wake(marked, now, why, true);
     case 'waking':
       return { state: marked, actions: [observe('waking', 0)], decision: 'already-waking', reason: why, metrics: {} };
@@ -263,6 +322,8 @@ function onSleep(state: ScalerState, now: number): Decision {
   switch (state.phase) {
     case 'idle':
       return { state, actions: [], decision: 'already-idle', reason: 'operator asked to sleep: the control plane is already stopped', metrics: {} };
+    case 'stopping':
+      return { state, actions: [], decision: 'already-idle', reason: 'operator asked to sleep: the control plane is being stopped', metrics: {} };
     case 'waking':
       return { state, actions: [], decision: 'sleep-refused', reason: 'operator asked to sleep: refused while waking (the data planes are not in sync yet)', metrics: {} };
     case 'cooldown':
@@ -280,7 +341,7 @@ function onObserved(state: ScalerState, obs: Observation, now: number, config: S
   const metrics: Partial<Record<MetricName, number>> = {};
   if (obs.controlPlane) metrics.ControlPlaneRunning = obs.controlPlane.running > 0 ? 1 : 0;
   // The Admin API cannot answer while the CP boots: not a failure then.
-  const failures = obs.errors.filter((e) => e.source !== 'admin-api' || state.phase === 'cooldown').length;
+  const failures = obs.errors.filter((e) => e.source !== 'admin-api' || state.phase === 'cooldown' || state.phase === 'stopping').length;
   if (failures > 0) metrics.Failures = failures;
   const withMetrics = (d: Decision): Decision => ({ ...d, metrics: { ...metrics, ...d.metrics } });
 
@@ -288,7 +349,36 @@ function onObserved(state: ScalerState, obs: Observation, now: number, config: S
     case 'idle': return withMetrics(observedIdle(state, obs, now, config));
     case 'waking': return withMetrics(observedWaking(state, obs, now, config));
     case 'cooldown': return withMetrics(observedCooldown(state, obs, now, config));
+    case 'stopping': return withMetrics(observedStopping(state, obs, now, config));
   }
+}
+
+/**
+ * A look while a stop is being carried out: ECS has the desired count 0 (the
+ * stop happened, its invocation did not record it), or not yet (in flight),
+ * or the stop did not happen (failed, or its invocation died): then the CP is
+ * in its cooldown again, overdue, and the usual checks decide the retry.
+ */
+function observedStopping(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const cp = obs.controlPlane;
+  if (cp && cp.desired === 0) {
+    return {
+      state: { phase: 'idle', stoppedAt: now, configHash: state.configHash, seen: state.seen },
+      actions: [],
+      decision: 'stopped',
+      reason: 'control plane desired count 0: the stop happened',
+      metrics: { Stops: 1 },
+    };
+  }
+  const since = state.stoppingSince ?? now;
+  const failed = (state.stopFailures ?? 0) > 0;
+  if (!cp || (!failed && now - since < config.stopGraceMs)) {
+    return { state, actions: [], decision: 'observe', reason: cp ? 'stop in flight' : 'stop in flight; control plane service not read', metrics: {} };
+  }
+  const back: ScalerState = { ...state, phase: 'cooldown', stoppingSince: undefined, stopFailures: undefined };
+  const d = observedCooldown(back, obs, now, config);
+  const why = failed ? `ECS refused the stop ${state.stopFailures} time(s)` : `the stop decided ${seconds(now - since)} ago did not happen`;
+  return { ...d, reason: `${why}; ${d.reason}` };
 }
 
 function observedIdle(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
@@ -418,11 +508,11 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
     };
   }
   return {
-    state: { phase: 'idle', stoppedAt: now, configHash: next.configHash, seen: next.seen },
+    state: { ...cleared, phase: 'stopping', stoppingSince: now },
     actions: [{ type: 'stop-control-plane' }],
     decision: 'stop',
     reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running) and in sync${hashNote(obs.sync)}`,
-    metrics: { ...metrics, Stops: 1 },
+    metrics,
   };
 }
 

@@ -98,9 +98,15 @@ export class Scaler {
   public async handle(event: ScalerEvent, ctx: InvocationContext): Promise<InvocationResult> {
     let step = await this.step(await this.load(ctx), event, ctx);
     let decisions = 1;
-    await this.execute(step, ctx);
     let lookStartedAt = this.ports.clock.now();
     for (;;) {
+      // An action's outcome the core must know (a stop) is decided on before anything else.
+      const outcome = await this.execute(step, ctx);
+      if (outcome) {
+        step = await this.step(step.record, outcome, ctx);
+        decisions++;
+        continue;
+      }
       const next = step.decision.actions.find((a): a is Extract<Action, { type: 'observe' }> => a.type === 'observe');
       if (!next) break;
       if (next.afterMs > 0) {
@@ -115,7 +121,6 @@ export class Scaler {
       const observation = await this.observe(next.scope);
       step = await this.step(step.record, { type: 'observed', observation }, ctx);
       decisions++;
-      await this.execute(step, ctx);
     }
     const state = step.decision.state;
     return {
@@ -188,7 +193,13 @@ export class Scaler {
     }
   }
 
-  private async execute(step: Step, ctx: InvocationContext): Promise<void> {
+  /**
+   * Carries out the decision's actions (they run only after their decision
+   * was written). Returns the outcome of a stop, which the core must know
+   * before the stop counts as done.
+   */
+  private async execute(step: Step, ctx: InvocationContext): Promise<ScalerEvent | undefined> {
+    let outcome: ScalerEvent | undefined;
     for (const action of step.decision.actions) {
       try {
         switch (action.type) {
@@ -196,8 +207,12 @@ export class Scaler {
             await this.ports.services.setControlPlaneDesiredCount(1);
             break;
           case 'stop-control-plane':
-            await this.ports.services.setControlPlaneDesiredCount(0);
-            await this.verifyStop(step, ctx);
+            try {
+              await this.ports.services.setControlPlaneDesiredCount(0);
+              outcome = { type: 'stop-result', ok: true };
+            } catch (error) {
+              outcome = { type: 'stop-result', ok: false, error: describe(error) };
+            }
             break;
           case 'start-database':
             await this.ports.database?.start();
@@ -209,20 +224,7 @@ export class Scaler {
         this.emit({ decision: 'action-failed', reason: `${action.type}: ${describe(error)}; the next look decides again`, invocation: ctx.invocationId }, { Failures: 1 });
       }
     }
-  }
-
-  /**
-   * A wake written after our stop decision but before our UpdateService
-   * landed would be undone by it: read the state again and start the CP if
-   * anyone wants it up now. (Wakes written after this read start it
-   * themselves, after our stop.)
-   */
-  private async verifyStop(step: Step, ctx: InvocationContext): Promise<void> {
-    const now = await this.ports.store.load();
-    if (now.version !== step.record.version && now.state.phase !== 'idle') {
-      await this.ports.services.setControlPlaneDesiredCount(1);
-      this.emit({ decision: 'restart-after-race', reason: `a wake (${now.state.wakeReason ?? now.state.phase}) arrived while stopping: control plane started again`, invocation: ctx.invocationId }, {});
-    }
+    return outcome;
   }
 
   /** Looks at ECS and, as asked, the database and the CP's Admin API, in parallel. Never throws. */
@@ -277,6 +279,7 @@ function describeEvent(event: ScalerEvent): string {
   switch (event.type) {
     case 'wake': return `wake (${event.cause}: ${event.detail})`;
     case 'observed': return 'observed';
+    case 'stop-result': return event.ok ? 'stop-result (done)' : `stop-result (failed: ${event.error ?? ''})`;
     default: return event.type;
   }
 }

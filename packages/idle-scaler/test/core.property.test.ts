@@ -113,6 +113,8 @@ const events: fc.Arbitrary<ScalerEvent> = fc.oneof(
 const steps = fc.array(fc.record({
   event: events,
   afterMs: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 40 * 60_000 })),
+  // Whether ECS takes a stop decided at this step (it may refuse: throttling).
+  stopTaken: fc.boolean(),
 }), { minLength: 1, maxLength: 80 });
 
 interface Trace {
@@ -125,15 +127,21 @@ interface Trace {
   readonly decision: string;
 }
 
-function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: number }>): Trace[] {
+/** Drives the core through a script; a stop action is followed by its outcome, as the shell feeds it back. */
+function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: number; stopTaken?: boolean }>): Trace[] {
   let state = INITIAL_STATE;
   let now = T0;
   const trace: Trace[] = [];
-  for (const { event, afterMs } of script) {
-    now += afterMs;
+  const step = (event: ScalerEvent) => {
     const d = decide(state, event, now, config);
     trace.push({ before: state, event, now, after: d.state, actions: d.actions.map((a) => a.type), metrics: d.metrics, decision: d.decision });
     state = d.state;
+    return d;
+  };
+  for (const { event, afterMs, stopTaken = true } of script) {
+    now += afterMs;
+    const d = step(event);
+    if (d.actions.some((a) => a.type === 'stop-control-plane')) step(stopTaken ? { type: 'stop-result', ok: true } : { type: 'stop-result', ok: false, error: 'ThrottlingException' });
   }
   return trace;
 }
@@ -160,8 +168,22 @@ describe('the pure core, over random event sequences', () => {
           expect(sync.commonConfigHash).toBe(sync.configHashes[0]);
           expect(sync.commonConfigHash).not.toBe(EMPTY_CONFIG_HASH);
         }
-        expect(t.before.phase).toBe('cooldown');
-        expect(t.after.phase).toBe('idle');
+        expect(['cooldown', 'stopping']).toContain(t.before.phase);
+        expect(t.after.phase).toBe('stopping');
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('a stop counts (Stops, idle) only once ECS took it; a refused stop leaves the CP wanted', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        if (t.metrics.Stops) {
+          expect(t.after.phase).toBe('idle');
+          expect(t.before.phase).toBe('stopping');
+          expect(t.event.type === 'stop-result' ? t.event.ok : t.event.type === 'observed' && t.event.observation.controlPlane?.desired === 0).toBe(true);
+        }
+        if (t.event.type === 'stop-result' && !t.event.ok) expect(t.after.phase).not.toBe('idle');
+        if (t.before.phase !== 'idle' && t.after.phase === 'idle') expect(t.metrics.Stops).toBe(1);
       }
     }), { numRuns: RUNS });
   });
@@ -188,10 +210,10 @@ describe('the pure core, over random event sequences', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       let desired = 0; // the CP's desired count, as our actions set it
       for (const t of run(config, script)) {
-        for (const a of t.actions) {
-          if (a === 'start-control-plane') desired = 1;
-          if (a === 'stop-control-plane') desired = 0;
-        }
+        for (const a of t.actions) if (a === 'start-control-plane') desired = 1;
+        if (t.event.type === 'stop-result' && t.event.ok) desired = 0;
+        if (t.event.type === 'stop-result' && t.event.ok && t.after.phase !== 'idle') expect(t.actions).toContain('start-control-plane');
+        for (const a of t.actions) if (a === 'start-control-plane') desired = 1;
         // Someone else's CP, seen running, is adopted rather than started.
         if (t.after.phase !== 'idle' && t.after.wakeReason?.startsWith('cp-found-running') && t.before.phase === 'idle') desired = 1;
         if (isFreshWake(t)) {
@@ -208,10 +230,12 @@ describe('the pure core, over random event sequences', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
         const extended = t.metrics.CooldownExtensions === 1;
+        // A stop that did not happen goes back to the cooldown it came from.
+        const cooling = (phase: string) => phase === 'cooldown' || phase === 'stopping';
         if (extended) {
-          expect(t.before.phase).toBe('cooldown');
+          expect(cooling(t.before.phase)).toBe(true);
           expect(t.after.cooldownUntil).toBe(Math.max(t.before.cooldownUntil!, t.now) + config.extensionMs);
-        } else if (t.before.phase === 'cooldown' && t.after.phase === 'cooldown') {
+        } else if (cooling(t.before.phase) && cooling(t.after.phase)) {
           expect(t.after.cooldownUntil).toBe(t.before.cooldownUntil);
         }
       }

@@ -173,7 +173,58 @@ describe('cooldown', () => {
 
     expect(d.decision).toBe('stop');
     expect(types(d)).toEqual(['stop-control-plane']);
-    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil, configHash: HASH_A, seen: cooling.seen });
+    expect(d.state).toMatchObject({ phase: 'stopping', stoppingSince: cooling.cooldownUntil, configHash: HASH_A });
+    // Not a stop until ECS took it.
+    expect(d.metrics.Stops).toBeUndefined();
+  });
+
+  test('GIVEN a stop decided WHEN ECS takes it THEN the stop is recorded: idle, Stops', () => {
+    const cooling = inCooldown();
+    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+
+    const d = decide(stopping, { type: 'stop-result', ok: true }, cooling.cooldownUntil! + 80, config);
+
+    expect(d.decision).toBe('stopped');
+    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil! + 80, configHash: HASH_A, seen: cooling.seen });
+    expect(d.metrics.Stops).toBe(1);
+  });
+
+  test('GIVEN a stop decided WHEN ECS refuses it THEN the CP is still wanted and the next look retries the stop', () => {
+    const cooling = inCooldown();
+    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+
+    const failed = decide(stopping, { type: 'stop-result', ok: false, error: 'ThrottlingException: Rate exceeded' }, cooling.cooldownUntil! + 80, config);
+    const retried = decide(failed.state, observed(), cooling.cooldownUntil! + 5_000, config);
+
+    expect(failed.decision).toBe('stop-failed');
+    expect(failed.state.phase).toBe('stopping');
+    expect(failed.metrics).toEqual({ Failures: 1 });
+    expect(failed.actions).toEqual([{ type: 'observe', afterMs: config.pollIntervalMs, scope: expect.anything() }]);
+    expect(retried.decision).toBe('stop');
+    expect(types(retried)).toEqual(['stop-control-plane']);
+  });
+
+  test('GIVEN a stop decided WHEN a wake is written before ECS took the stop THEN the CP is started again', () => {
+    const cooling = inCooldown();
+    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const woken = decide(stopping, dpTaskStarting('task/7'), cooling.cooldownUntil! + 10, config);
+
+    const d = decide(woken.state, { type: 'stop-result', ok: true }, cooling.cooldownUntil! + 80, config);
+
+    expect(woken.decision).toBe('wake');
+    expect(d.decision).toBe('restart-after-race');
+    expect(types(d)).toEqual(['start-control-plane']);
+    expect(d.state.phase).toBe('waking');
+  });
+
+  test('GIVEN a stop whose invocation died WHEN a look finds the desired count 0 THEN the stop is recorded', () => {
+    const cooling = inCooldown();
+    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+
+    const d = decide(stopping, observed({ controlPlane: { desired: 0, running: 1, pending: 0 } }), cooling.cooldownUntil! + MIN, config);
+
+    expect(d.decision).toBe('stopped');
+    expect(d.state.phase).toBe('idle');
     expect(d.metrics.Stops).toBe(1);
   });
 
@@ -278,7 +329,8 @@ describe('idle', () => {
   });
 
   test('GIVEN a control plane just stopped WHEN a tick still sees it desired THEN that is our own stop in flight', () => {
-    const stopped = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
 
     const d = decide(stopped, observed({ controlPlane: cpCounts(1), sync: undefined }), stopped.stoppedAt! + 10_000, config);
 

@@ -1,5 +1,8 @@
 import { MIN, SEC, record, runScenario, type ScenarioRun } from './scenario/scenario';
 
+const time = (line: { time: string }) => Date.parse(line.time);
+const metric = (run: ScenarioRun, name: string) => run.world.logs.filter((l) => l[name] !== undefined);
+
 /**
  * The scenario suite: the real handler and adapters in a simulated world on a
  * virtual clock (test/scenario/world.ts), with the global invariant checked
@@ -28,6 +31,28 @@ describe('scenarios', () => {
     expect(run.world.decisions('synced')).toHaveLength(1);
     expect(run.world.cpDesired).toBe(0);
     expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+});
+
+describe('defect 3: a stop is recorded only once it happened', () => {
+  test('GIVEN ECS throttles the stop\'s UpdateService WHEN the cooldown ends THEN the state is not idle, the stop is retried, and no second wake adopts the CP', async () => {
+    const run = await runScenario({
+      durationMs: 50 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(33 * MIN, 'ECS will throttle the next UpdateService', () => { w.faults.throttle.UpdateService = 1; });
+      },
+    });
+    record('defect-3-stop-throttled', run);
+
+    expectClean(run);
+    expect(metric(run, 'Wakes')).toHaveLength(1);
+    const stops = metric(run, 'Stops');
+    expect(stops).toHaveLength(1);
+    // Recorded after ECS applied it, not before.
+    expect(time(stops[0])).toBeGreaterThanOrEqual(run.world.stops[0].at);
+    expect(run.world.stops).toHaveLength(1);
+    expect(run.world.cpDesired).toBe(0);
   });
 });
 
