@@ -216,9 +216,10 @@ export interface Decision {
 const SCOPE: Record<Phase, ObserveScope> = {
   // While the CP is down only ECS is read: the safety net for a missed DP start.
   idle: { adminApi: false, database: false },
+  // While the CP is wanted the database is watched too: a cluster found stopped is started.
   waking: { adminApi: true, database: true },
-  cooldown: { adminApi: true, database: false },
-  stopping: { adminApi: true, database: false },
+  cooldown: { adminApi: true, database: true },
+  stopping: { adminApi: true, database: true },
 };
 
 /** The scope of an observation in a phase. */
@@ -484,12 +485,20 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
     }
   }
 
+  // While the CP is wanted, a stopped database is started (it may have been
+  // stopping at the wake, when StartDBCluster is refused).
+  const keep = (): Action[] => {
+    if (obs.databaseStatus !== 'stopped') return actions;
+    notes.push('database cluster stopped while the control plane is wanted: starting it');
+    return [...actions, { type: 'start-database' }];
+  };
   const sleepRequested = next.sleepRequestedAt !== undefined && now - next.sleepRequestedAt <= config.sleepRequestValidMs;
   const due = now >= next.cooldownUntil!;
   if (!due && !sleepRequested) {
+    const kept = keep();
     return {
       state: next,
-      actions,
+      actions: kept,
       decision: extendedNow ? 'extend' : 'cooldown',
       reason: [...notes, `${seconds(next.cooldownUntil! - now)} of cooldown left`].join('; '),
       metrics,
@@ -499,9 +508,10 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
   const blockers = [...(pushedNow ? ['config push just now'] : []), ...stopBlockers(obs)];
   const cleared: ScalerState = { ...next, sleepRequestedAt: undefined };
   if (blockers.length > 0 || actions.length > 0) {
+    const kept = keep();
     return {
       state: cleared,
-      actions,
+      actions: kept,
       decision: sleepRequested ? 'sleep-refused' : 'stop-deferred',
       reason: [...notes, `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} but the control plane stays: ${blockers.join('; ') || 'it was not running'}`].join('; '),
       metrics,
@@ -547,9 +557,13 @@ export function syncGaps(obs: Observation): string[] {
   return gaps;
 }
 
-/** What forbids stopping the CP now; empty when it may stop. Fail safe: anything unread forbids it. */
+/**
+ * What forbids stopping the CP now; empty when it may stop. Fail safe:
+ * anything unread that the stop depends on (ECS, the Admin API) forbids it.
+ * The database's status does not bear on a stop: an unread one does not.
+ */
 export function stopBlockers(obs: Observation): string[] {
-  const blockers = obs.errors.map(describeError);
+  const blockers = obs.errors.filter((e) => e.source !== 'rds').map(describeError);
   if (!obs.controlPlane) blockers.push('control plane service not read');
   const dp = obs.dataPlane;
   if (!dp) blockers.push('data plane service not read');

@@ -1,4 +1,4 @@
-import { MIN, SEC, record, runScenario, type ScenarioRun } from './scenario/scenario';
+import { MIN, SEC, T0, record, runScenario, type ScenarioRun } from './scenario/scenario';
 
 const time = (line: { time: string }) => Date.parse(line.time);
 const metric = (run: ScenarioRun, name: string) => run.world.logs.filter((l) => l[name] !== undefined);
@@ -31,6 +31,26 @@ describe('scenarios', () => {
     expect(run.world.decisions('synced')).toHaveLength(1);
     expect(run.world.cpDesired).toBe(0);
     expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+});
+
+describe('defect 2: Aurora is started by any look while the CP is wanted', () => {
+  test('GIVEN the database still stopping at the wake WHEN it reaches stopped after the wait for sync THEN a later look starts it and the DPs get their config', async () => {
+    const run = await runScenario({
+      durationMs: 45 * MIN,
+      script: (w, at) => {
+        at(0, 'someone stops the database: stopping for 7 minutes', () => w.stopDatabase(7 * MIN));
+        at(30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+      },
+    });
+    record('defect-2-database-stopping', run);
+
+    const started = run.world.logs.find((l) => (l.actions as string[] | undefined)?.includes('start-database'));
+    expect(started).toBeDefined();
+    expect(time(started!)).toBeGreaterThanOrEqual(T0 + 7 * MIN);
+    expect(run.world.dbStatus).toBe('available');
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+    expectClean(run);
   });
 });
 
