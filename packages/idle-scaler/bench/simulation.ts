@@ -44,7 +44,10 @@ export async function simulateWake(timings: SimulatedTimings, config: Partial<Sc
       return true;
     },
   };
+  const tasks = [1, 2, 3].map((i) => ({ arn: `arn:aws:ecs:us-east-1:123456789012:task/kong/t${i}`, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', ip: `10.0.3.${i}`, createdAt: t - 3_600_000, startedAt: t - 3_500_000 }));
   const services: ServicesPort = {
+    async listDataPlaneTasks() { pass(timings.callMs.ecs); return tasks; },
+    async describeTask(arn) { pass(timings.callMs.ecs); return tasks.find((x) => x.arn === arn); },
     async read() {
       pass(timings.callMs.ecs);
       const running = runningAt() !== undefined && t >= runningAt()! ? 1 : 0;
@@ -64,9 +67,7 @@ export async function simulateWake(timings: SimulatedTimings, config: Partial<Sc
       pass(timings.callMs.kong);
       if (apiUpAt() === undefined || t < apiUpAt()!) throw new Error('ECONNREFUSED');
       const synced = t >= syncedAt()!;
-      return synced
-        ? { fresh: 3, incompatible: 0, configHashes: ['1f3870be274f6c49b3e31a0c6728957f'], commonConfigHash: '1f3870be274f6c49b3e31a0c6728957f' }
-        : { fresh: 0, incompatible: 0, configHashes: [] };
+      return { rows: synced ? tasks.map((x, i) => ({ id: `node-${i}`, ip: x.ip, configHash: '1f3870be274f6c49b3e31a0c6728957f', lastSeen: t, syncStatus: 'normal' })) : [] };
     },
   };
   const clock: Clock = { now: () => t, sleep: async (ms) => pass(ms) };

@@ -11,6 +11,11 @@
  * arrives as a `stop-result` event.
  */
 
+import { AWS } from './timing';
+import { dataPlaneGaps, describeSync, judgeSync, type DataPlaneTask, type SyncJudgement, type SyncReading } from './sync';
+
+export type { DataPlaneRow, DataPlaneSync, DataPlaneSyncState, DataPlaneTask, SyncJudgement, SyncReading } from './sync';
+
 /** Timings and limits, all in milliseconds. */
 export interface ScalerConfig {
   /** How long to wait for the CP to run and the DPs to sync before carrying on. */
@@ -53,8 +58,8 @@ export const DEFAULT_CONFIG: ScalerConfig = {
   maxSeen: 500,
 };
 
-/** The config hash a DP reports before it has any configuration (32 zeros). */
-export const EMPTY_CONFIG_HASH = '0'.repeat(32);
+import { EMPTY_CONFIG_HASH } from './sync';
+export { EMPTY_CONFIG_HASH };
 
 export type Phase = 'idle' | 'waking' | 'cooldown' | 'stopping';
 
@@ -117,17 +122,6 @@ export interface DataPlaneServiceReading extends ServiceCounts {
   readonly deploymentInProgress: boolean;
 }
 
-/** What the CP's `/clustering/data-planes` says, counting only DPs seen recently. */
-export interface SyncReading {
-  /** DPs that reported within the freshness window. */
-  readonly fresh: number;
-  /** Fresh DPs whose sync_status says they cannot take this CP's config. */
-  readonly incompatible: number;
-  /** The distinct config hashes of the fresh DPs. */
-  readonly configHashes: readonly string[];
-  /** Their one common hash, when they agree. */
-  readonly commonConfigHash?: string;
-}
 
 export type ReadSource = 'ecs' | 'rds' | 'admin-api';
 
@@ -140,8 +134,11 @@ export interface ReadError {
 export interface Observation {
   readonly controlPlane?: ServiceCounts;
   readonly dataPlane?: DataPlaneServiceReading;
+  /** The DP service's tasks that ECS wants running, with their addresses. */
+  readonly dataPlaneTasks?: readonly DataPlaneTask[];
   /** The Aurora cluster's status (`available`, `stopped`, `starting`, …). */
   readonly databaseStatus?: string;
+  /** The CP's rows of the DPs seen recently. */
   readonly sync?: SyncReading;
   readonly errors: readonly ReadError[];
 }
@@ -158,8 +155,10 @@ export type ScalerEvent =
   /** The outcome of a `stop-control-plane` action: ECS took the desired count 0, or refused. */
   | { readonly type: 'stop-result'; readonly ok: boolean; readonly error?: string };
 
-/** What to look at. ECS is always read. */
+/** What to look at. ECS's services are always read. */
 export interface ObserveScope {
+  /** The DP service's tasks (ListTasks, DescribeTasks). */
+  readonly tasks: boolean;
   /** The CP's Admin API (`/clustering/data-planes`). */
   readonly adminApi: boolean;
   /** The Aurora cluster's status. */
@@ -215,11 +214,11 @@ export interface Decision {
 
 const SCOPE: Record<Phase, ObserveScope> = {
   // While the CP is down only ECS is read: the safety net for a missed DP start.
-  idle: { adminApi: false, database: false },
+  idle: { tasks: true, adminApi: false, database: false },
   // While the CP is wanted the database is watched too: a cluster found stopped is started.
-  waking: { adminApi: true, database: true },
-  cooldown: { adminApi: true, database: true },
-  stopping: { adminApi: true, database: true },
+  waking: { tasks: true, adminApi: true, database: true },
+  cooldown: { tasks: true, adminApi: true, database: true },
+  stopping: { tasks: true, adminApi: true, database: true },
 };
 
 /** The scope of an observation in a phase. */
@@ -255,7 +254,8 @@ function onStopResult(state: ScalerState, event: Extract<ScalerEvent, { type: 's
     switch (state.phase) {
       case 'stopping':
         return {
-          state: { phase: 'idle', stoppedAt: now, configHash: state.configHash, seen: state.seen },
+          // The time of the decision, its last look just before: tasks created since were not in it.
+          state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, seen: state.seen },
           actions: [],
           decision: 'stopped',
           reason: `control plane desired count 0 taken by ECS ${seconds(now - (state.stoppingSince ?? now))} after the decision`,
@@ -364,7 +364,7 @@ function observedStopping(state: ScalerState, obs: Observation, now: number, con
   const cp = obs.controlPlane;
   if (cp && cp.desired === 0) {
     return {
-      state: { phase: 'idle', stoppedAt: now, configHash: state.configHash, seen: state.seen },
+      state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, seen: state.seen },
       actions: [],
       decision: 'stopped',
       reason: 'control plane desired count 0: the stop happened',
@@ -389,11 +389,8 @@ function observedIdle(state: ScalerState, obs: Observation, now: number, config:
     // Started by someone else (an operator, a deployment): see it through sync and cooldown.
     return wake(state, now, `cp-found-running: control plane desired ${cp.desired}, running ${cp.running}`, false);
   }
-  const dp = obs.dataPlane;
-  if (dp) {
-    const starting = dataPlaneActivity(dp);
-    if (starting.length > 0) return wake(state, now, `dp-needs-cp: ${starting.join('; ')}`, true);
-  }
+  const needs = [...(obs.dataPlane ? dataPlaneActivity(obs.dataPlane) : []), ...startedSinceStop(state, obs.dataPlaneTasks)];
+  if (needs.length > 0) return wake(state, now, `dp-needs-cp: ${needs.join('; ')}`, true);
   const unread = obs.errors.map(describeError);
   return {
     state,
@@ -402,6 +399,21 @@ function observedIdle(state: ScalerState, obs: Observation, now: number, config:
     reason: unread.length > 0 ? `control plane stays stopped; could not look: ${unread.join('; ')}` : 'control plane stopped, data plane stable',
     metrics: {},
   };
+}
+
+/**
+ * DP tasks created since the last stop's final look: a new Fargate task has
+ * an empty disk, so it runs no configuration until the CP is back, however
+ * the counts look (its events may have been lost, and the ticks that could
+ * have seen it pending may have failed). Tasks younger than the shortest
+ * Fargate start at the stop cannot have been running and in sync in that
+ * look: they count too.
+ */
+export function startedSinceStop(state: ScalerState, tasks: readonly DataPlaneTask[] | undefined): string[] {
+  if (state.stoppedAt === undefined || !tasks) return [];
+  const since = state.stoppedAt - AWS.fargateStartMs[0];
+  const fresh = tasks.filter((t) => t.desiredStatus === 'RUNNING' && t.createdAt !== undefined && t.createdAt > since);
+  return fresh.length > 0 ? [`${fresh.length} data plane tasks started since the control plane stopped (${fresh.map((t) => `${lastSegment(t.arn).slice(0, 8)} ${t.lastStatus}`).join(', ')})`] : [];
 }
 
 function observedWaking(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
@@ -425,19 +437,20 @@ function observedWaking(state: ScalerState, obs: Observation, now: number, confi
     metrics.WakeToRunning = now - wokeAt;
   }
 
+  const judged = judge(obs);
   const gaps = [...controlPlaneGaps(obs), ...syncGaps(obs)];
   if (gaps.length === 0) {
     return {
-      state: startCooldown(next, now, config, obs.sync?.commonConfigHash, false),
+      state: startCooldown(next, now, config, judged?.controlPlaneConfigHash, false),
       actions,
       decision: 'synced',
-      reason: `control plane running and ${obs.sync?.fresh ?? 0} data planes in sync${hashNote(obs.sync)} after ${seconds(now - wokeAt)}; cooldown until ${iso(now + config.cooldownMs)}`,
+      reason: `control plane running and every data plane task the service wants on its config: ${judged ? describeSync(judged) : ''} after ${seconds(now - wokeAt)}; cooldown until ${iso(now + config.cooldownMs)}`,
       metrics: { ...metrics, WakeToSynced: now - wokeAt },
     };
   }
   if (now - wokeAt >= config.syncTimeoutMs) {
     return {
-      state: startCooldown(next, now, config, obs.sync?.commonConfigHash, true),
+      state: startCooldown(next, now, config, judged?.controlPlaneConfigHash, true),
       actions,
       decision: 'sync-timeout',
       reason: `gave up waiting for sync after ${seconds(now - wokeAt)}: ${gaps.join('; ')}; cooldown until ${iso(now + config.cooldownMs)}`,
@@ -467,7 +480,8 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
 
   let extendedNow = false;
   let pushedNow = false;
-  const hash = usableHash(obs.sync?.commonConfigHash);
+  const judged = judge(obs);
+  const hash = usableHash(judged?.controlPlaneConfigHash);
   if (hash !== undefined && hash !== state.configHash) {
     next = { ...next, configHash: hash };
     if (state.configHash !== undefined) {
@@ -521,7 +535,7 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
     state: { ...cleared, phase: 'stopping', stoppingSince: now },
     actions: [{ type: 'stop-control-plane' }],
     decision: 'stop',
-    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running) and in sync${hashNote(obs.sync)}`,
+    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running), every task on the control plane's config: ${describeSync(judged!)}`,
     metrics,
   };
 }
@@ -543,17 +557,23 @@ function controlPlaneGaps(obs: Observation): string[] {
   return [];
 }
 
-/** What keeps the running DPs from counting as in sync; empty when they are. */
+/** The DP tasks matched to the CP's rows, when both were read. */
+export function judge(obs: Observation): SyncJudgement | undefined {
+  return obs.dataPlaneTasks && obs.sync ? judgeSync(obs.dataPlaneTasks, obs.sync) : undefined;
+}
+
+/**
+ * What keeps the DPs from counting as in sync; empty when they are: every
+ * task the DP service wants runs and reports the CP's configuration from its
+ * own address, and the service has as many as it wants.
+ */
 export function syncGaps(obs: Observation): string[] {
   const dp = obs.dataPlane;
-  const sync = obs.sync;
   const errors = obs.errors.filter((e) => e.source !== 'rds').map(describeError);
-  if (!dp || !sync) return errors.length > 0 ? errors : ['data planes not read'];
-  const gaps: string[] = [];
-  if (sync.incompatible > 0) gaps.push(`${sync.incompatible} data planes incompatible with the control plane`);
-  if (sync.fresh < dp.running) gaps.push(`${sync.fresh} of ${dp.running} running data planes reported recently`);
-  if (sync.fresh > 0 && sync.configHashes.length > 1) gaps.push(`data planes disagree on the config (${sync.configHashes.length} hashes)`);
-  else if (dp.running > 0 && usableHash(sync.commonConfigHash) === undefined) gaps.push('data planes have no configuration yet');
+  const judged = judge(obs);
+  if (!dp || !judged) return errors.length > 0 ? errors : ['data planes not read'];
+  const gaps = dataPlaneGaps(judged);
+  if (judged.dataPlanes.length < dp.desired) gaps.push(`data plane ${judged.dataPlanes.length} of ${dp.desired} tasks started`);
   return gaps;
 }
 
@@ -570,8 +590,9 @@ export function stopBlockers(obs: Observation): string[] {
   else blockers.push(...dataPlaneActivity(dp));
   // Tasks still draining after a scale-in: wait until running equals desired.
   if (dp && dp.running > dp.desired) blockers.push(`data plane ${dp.running} tasks running, ${dp.desired} desired`);
-  if (dp && obs.sync) blockers.push(...syncGaps(obs));
-  else if (!obs.sync) blockers.push('data plane sync not read');
+  if (!obs.dataPlaneTasks) blockers.push('data plane tasks not read');
+  if (!obs.sync) blockers.push('data plane sync not read');
+  if (dp && obs.dataPlaneTasks && obs.sync) blockers.push(...syncGaps(obs));
   return [...new Set(blockers)];
 }
 
@@ -633,9 +654,8 @@ function describeError(e: ReadError): string {
   return `${e.source} unreadable (${e.message})`;
 }
 
-function hashNote(sync: SyncReading | undefined): string {
-  const hash = usableHash(sync?.commonConfigHash);
-  return hash ? ` (config ${short(hash)})` : '';
+function lastSegment(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
 function short(hash: string): string {

@@ -6,6 +6,8 @@ export * from './handler';
 export * from './ports';
 export * from './scaler';
 export * from './state';
+export * from './sync';
+export * from './timing';
 export * from './adapters/dynamodb';
 export * from './adapters/ecs';
 export * from './adapters/kong';

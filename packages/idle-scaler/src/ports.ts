@@ -1,4 +1,5 @@
-import type { DataPlaneServiceReading, ScalerState, ServiceCounts, SyncReading } from './core';
+import type { DataPlaneServiceReading, ScalerState, ServiceCounts } from './core';
+import type { DataPlaneTask, SyncReading } from './sync';
 
 /** Who may poll while the CP wakes up: one invocation at a time. */
 export interface Lease {
@@ -40,6 +41,10 @@ export interface ServicesReading {
 /** The CP and DP ECS services. */
 export interface ServicesPort {
   read(): Promise<ServicesReading>;
+  /** The DP service's tasks that ECS wants running, with their state and private IP. */
+  listDataPlaneTasks(): Promise<DataPlaneTask[]>;
+  /** One task's current state; undefined when ECS no longer knows it. */
+  describeTask(taskArn: string): Promise<DataPlaneTask | undefined>;
   setControlPlaneDesiredCount(count: number): Promise<void>;
 }
 
@@ -53,7 +58,7 @@ export interface DatabasePort {
 
 /** The CP's view of its data planes (`GET /clustering/data-planes`). */
 export interface DataPlaneSyncReader {
-  /** Reads every data plane and sums them up as seen at `nowMs`. */
+  /** Reads every data plane's row and keeps those seen recently as of `nowMs`. */
   read(nowMs: number): Promise<SyncReading>;
 }
 

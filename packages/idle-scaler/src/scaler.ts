@@ -1,5 +1,6 @@
 import {
   decide,
+  judge,
   stopBlockers,
   syncGaps,
   type Action,
@@ -15,6 +16,7 @@ import {
   type ScalerState,
 } from './core';
 import { logLine, type MetricsSettings } from './emf';
+import { describeSync } from './sync';
 import type { Clock, DataPlaneSyncReader, DatabasePort, Lease, ServicesPort, StateStore, StoredState } from './ports';
 
 /** The adapters the scaler works through. */
@@ -136,7 +138,7 @@ export class Scaler {
   /** Reads the state and looks at the world without changing anything. */
   public async status(): Promise<StatusReport> {
     const record = await this.ports.store.load();
-    const observation = await this.observe({ adminApi: true, database: true });
+    const observation = await this.observe({ tasks: true, adminApi: true, database: true });
     return { kind: 'status', state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
   }
 
@@ -239,13 +241,15 @@ export class Scaler {
       }
     };
     const { database, dataPlanes, services, clock } = this.ports;
-    const [ecs, databaseStatus, sync] = await Promise.all([
+    const [ecs, dataPlaneTasks, databaseStatus, sync] = await Promise.all([
       attempt('ecs', () => services.read()),
+      scope.tasks ? attempt('ecs', () => services.listDataPlaneTasks()) : undefined,
       scope.database && database ? attempt('rds', () => database.status()) : undefined,
       scope.adminApi ? attempt('admin-api', () => dataPlanes.read(clock.now())) : undefined,
     ]);
     return {
       ...(ecs ? { controlPlane: ecs.controlPlane, dataPlane: ecs.dataPlane } : {}),
+      ...(dataPlaneTasks ? { dataPlaneTasks } : {}),
       ...(databaseStatus !== undefined ? { databaseStatus } : {}),
       ...(sync ? { sync } : {}),
       errors,
@@ -292,11 +296,15 @@ export function summarizeObservation(obs: Observation): Record<string, string> {
     const dp = obs.dataPlane;
     out.dataPlane = `${dp.running}/${dp.desired} running, ${dp.pending} pending${dp.deploymentInProgress ? ', deploying' : ''}`;
   }
-  if (obs.databaseStatus !== undefined) out.database = obs.databaseStatus;
-  if (obs.sync) {
-    const s = obs.sync;
-    out.sync = `${s.fresh} fresh, ${s.configHashes.length} hashes${s.commonConfigHash ? ` (${s.commonConfigHash.slice(0, 8)})` : ''}${s.incompatible ? `, ${s.incompatible} incompatible` : ''}`;
+  if (obs.dataPlaneTasks) {
+    const byStatus = new Map<string, number>();
+    for (const t of obs.dataPlaneTasks) byStatus.set(t.lastStatus, (byStatus.get(t.lastStatus) ?? 0) + 1);
+    out.dataPlaneTasks = [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ') || 'none';
   }
+  if (obs.databaseStatus !== undefined) out.database = obs.databaseStatus;
+  const judged = judge(obs);
+  if (judged) out.sync = describeSync(judged);
+  else if (obs.sync) out.sync = `${obs.sync.rows.length} rows seen recently`;
   for (const e of obs.errors) out[e.source] = `error: ${e.message}`;
   return out;
 }

@@ -1,11 +1,11 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { DynamoStateStore, STATE_TABLE_KEY } from '../src/adapters/dynamodb';
 import { EcsServices } from '../src/adapters/ecs';
 import { AuroraCluster } from '../src/adapters/rds';
 import { INITIAL_STATE, type ScalerState } from '../src/core';
-import { givenDatabaseCluster, givenKongServices, givenStateTable } from './support/aws';
+import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, scaleDataPlaneTasks } from './support/aws';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy';
 import { startMoto, type MotoServer } from './support/moto';
 
@@ -57,6 +57,37 @@ describe('EcsServices', () => {
     await services.setControlPlaneDesiredCount(1);
 
     expect((await services.read()).controlPlane).toEqual({ desired: 1, running: 1, pending: 0 });
+  });
+
+  test('GIVEN two DP tasks running WHEN listed THEN each comes back RUNNING with its private IP (the network interface\'s privateIPv4Address)', async () => {
+    const where = await givenKongServices(ecs, { dataPlane: 2 });
+    const expected = await dataPlaneTasks(ecs, where);
+
+    const tasks = await new EcsServices(ecs, where).listDataPlaneTasks();
+
+    expect(tasks.map((t) => t.arn).sort()).toEqual(expected.map((t) => t.arn).sort());
+    expect(tasks.every((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && /^10\.\d+\.\d+\.\d+$/.test(t.ip ?? ''))).toBe(true);
+    expect(new Set(tasks.map((t) => t.ip)).size).toBe(2);
+  });
+
+  test('GIVEN a task of another service in the cluster WHEN the DP tasks are listed THEN it is not among them', async () => {
+    const where = await givenKongServices(ecs, { dataPlane: 1 });
+    await ecs.send(new RunTaskCommand({ cluster: where.cluster, taskDefinition: 'kong-cp', launchType: 'FARGATE', group: 'service:kong-cp', networkConfiguration: { awsvpcConfiguration: { subnets: [where.network.subnetId], securityGroups: [where.network.securityGroupId] } } }));
+
+    const tasks = await new EcsServices(ecs, where).listDataPlaneTasks();
+
+    expect(tasks).toHaveLength(1);
+  });
+
+  test('GIVEN a stopped DP task WHEN described THEN it says STOPPED; an unknown one is undefined', async () => {
+    const where = await givenKongServices(ecs, { dataPlane: 1 });
+    const [task] = await dataPlaneTasks(ecs, where);
+    await scaleDataPlaneTasks(ecs, where, 0);
+    const services = new EcsServices(ecs, where);
+
+    await expect(services.describeTask(task.arn)).resolves.toMatchObject({ arn: task.arn, desiredStatus: 'STOPPED' });
+    await expect(services.listDataPlaneTasks()).resolves.toEqual([]);
+    await expect(services.describeTask(`arn:aws:ecs:us-east-1:123456789012:task/${where.cluster}/0123456789abcdef0123456789abcdef`)).resolves.toBeUndefined();
   });
 
   test('GIVEN a cluster without the DP service WHEN read THEN the error names the service and the cluster', async () => {

@@ -4,7 +4,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { startKongAdminEmulator, type DataPlane, type KongAdminEmulator } from '@kong-hybrid/admin-client/test/emulator';
-import { givenDatabaseCluster, givenKongServices, givenStateTable, type KongServices } from './support/aws';
+import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, type KongServices } from './support/aws';
 import { taskStateChange } from './support/events';
 import { startMoto, type MotoServer } from './support/moto';
 
@@ -85,8 +85,10 @@ async function givenGateway(): Promise<{ where: KongServices; env: Record<string
   const table = await givenStateTable(ddb);
   const database = await givenDatabaseCluster(rds);
   const nowSeconds = Math.floor(Date.now() / 1000);
-  emulator.setDataPlanes([1, 2].map((i) => ({
-    id: `5b0f3c4e-7f3c-4d0e-9a57-00000000000${i}`, ip: `10.0.3.${i}`, hostname: `dp-${i}`, version: '3.9.1',
+  // Each DP task's row, from its own private IP.
+  const tasks = await dataPlaneTasks(ecs, where);
+  emulator.setDataPlanes(tasks.map((t, i) => ({
+    id: `5b0f3c4e-7f3c-4d0e-9a57-00000000000${i + 1}`, ip: t.ip, hostname: `dp-${i + 1}`, version: '3.9.3',
     config_hash: HASH, last_seen: nowSeconds, sync_status: 'normal',
   }) as DataPlane));
   return {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { DataPlaneRow, DataPlaneTask } from '../src/sync';
 import {
   DEFAULT_CONFIG,
   EMPTY_CONFIG_HASH,
@@ -35,14 +36,29 @@ const counts = (max: number) => fc.record({
   pending: fc.integer({ min: 0, max: 2 }),
 });
 
+const task = (i: number, lastStatus = 'RUNNING', startedAt = 1_000): DataPlaneTask => ({
+  arn: `arn:aws:ecs:us-east-1:123456789012:task/kong/task${i}`,
+  lastStatus,
+  desiredStatus: 'RUNNING',
+  ip: `10.0.3.${10 + i}`,
+  createdAt: 0,
+  ...(lastStatus === 'RUNNING' ? { startedAt } : {}),
+});
+const row = (i: number, configHash: string, lastSeen = 60_000, syncStatus = 'normal'): DataPlaneRow => ({
+  id: `node-${i}-${lastSeen}`, ip: `10.0.3.${10 + i}`, configHash, lastSeen, syncStatus,
+});
+
 // Biased towards calm, consistent readings so that sequences reach the cooldown and the stop.
 const calm: fc.Arbitrary<Observation> = fc.record({
   dpTasks: fc.integer({ min: 0, max: 3 }),
   hash: fc.constantFrom(HASH_A, HASH_B),
-}).map(({ dpTasks, hash }) => ({
+  // Rows of DPs that are gone (replaced) linger: they must not matter.
+  leftovers: fc.integer({ min: 0, max: 2 }),
+}).map(({ dpTasks, hash, leftovers }) => ({
   controlPlane: { desired: 1, running: 1, pending: 0 },
   dataPlane: { desired: dpTasks, running: dpTasks, pending: 0, deploymentInProgress: false },
-  sync: { fresh: dpTasks, incompatible: 0, configHashes: dpTasks > 0 ? [hash] : [], ...(dpTasks > 0 ? { commonConfigHash: hash } : {}) },
+  dataPlaneTasks: Array.from({ length: dpTasks }, (_, i) => task(i + 1)),
+  sync: { rows: [...Array.from({ length: dpTasks }, (_, i) => row(i + 1, hash)), ...Array.from({ length: leftovers }, (_, i) => row(50 + i, HASH_A))] },
   errors: [],
 }));
 
@@ -60,36 +76,66 @@ const anything: fc.Arbitrary<Observation> = fc.record({
     pending: fc.integer({ min: 0, max: 2 }),
     deploymentInProgress: fc.boolean(),
   }), { nil: undefined }),
+  dataPlaneTasks: fc.option(fc.array(fc.record({
+    status: fc.constantFrom('PROVISIONING', 'PENDING', 'RUNNING', 'RUNNING', 'RUNNING'),
+    startedAt: fc.constantFrom(1_000, 120_000),
+  }), { maxLength: 4 }).map((ts) => ts.map((t, i) => task(i + 1, t.status, t.startedAt))), { nil: undefined }),
   databaseStatus: fc.option(fc.constantFrom('available', 'stopped', 'starting', 'stopping'), { nil: undefined }),
-  sync: fc.option(fc.record({
-    fresh: fc.integer({ min: 0, max: 5 }),
-    incompatible: fc.integer({ min: 0, max: 1 }),
-    hashes: fc.uniqueArray(fc.constantFrom(HASH_A, HASH_B, EMPTY_CONFIG_HASH), { maxLength: 3 }),
-  }).map(({ fresh, incompatible, hashes }) => ({
-    fresh,
-    incompatible,
-    configHashes: hashes,
-    ...(hashes.length === 1 ? { commonConfigHash: hashes[0] } : {}),
-  })), { nil: undefined }),
+  sync: fc.option(fc.array(fc.record({
+    i: fc.integer({ min: 1, max: 5 }),
+    hash: fc.constantFrom(HASH_A, HASH_B, EMPTY_CONFIG_HASH),
+    lastSeen: fc.constantFrom(60_000, 200_000),
+    syncStatus: fc.constantFrom('normal', 'normal', 'unknown', 'kong_version_incompatible'),
+  }), { maxLength: 5 }).map((rs) => ({ rows: rs.map((r) => row(r.i, r.hash, r.lastSeen, r.syncStatus)) })), { nil: undefined }),
   errors,
 });
 
 /** A calm look with exactly one thing wrong: each of these alone must keep the CP up. */
-const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0, max: 8 })).map(([o, which]) => {
+const disturbed: fc.Arbitrary<Observation> = fc.tuple(calm, fc.integer({ min: 0, max: 11 })).map(([o, which]): Observation => {
   const dp = o.dataPlane!;
-  const sync = o.sync!;
+  const tasks = o.dataPlaneTasks!;
+  const rows = o.sync!.rows;
+  const n = tasks.length;
   switch (which) {
     case 0: return { ...o, dataPlane: { ...dp, pending: 1 } };
     case 1: return { ...o, dataPlane: { ...dp, desired: dp.desired + 1 } };
     case 2: return { ...o, dataPlane: { ...dp, deploymentInProgress: true } };
-    case 3: return { ...o, sync: { fresh: sync.fresh + 1, incompatible: 0, configHashes: [HASH_A, HASH_B] } };
+    // One more running task, on another configuration.
+    case 3: return { ...o, dataPlane: { ...dp, desired: n + 1, running: n + 1 }, dataPlaneTasks: [...tasks, task(n + 1)], sync: { rows: [...rows, row(n + 1, rows[0]?.configHash === HASH_A ? HASH_B : HASH_A)] } };
     case 4: return { ...o, dataPlane: { ...dp, desired: dp.desired + 1, running: dp.running + 1 } };
-    case 5: return { ...o, sync: { ...sync, incompatible: 1 } };
+    // One more running task that the CP cannot configure.
+    case 5: return { ...o, dataPlane: { ...dp, desired: n + 1, running: n + 1 }, dataPlaneTasks: [...tasks, task(n + 1)], sync: { rows: [...rows, row(n + 1, EMPTY_CONFIG_HASH, 60_000, 'plugin_set_incompatible')] } };
     case 6: return { ...o, errors: [{ source: 'ecs', message: 'ThrottlingException' }] };
-    case 7: return { ...o, dataPlane: { ...dp, running: dp.running + 1 }, sync: { ...sync, fresh: sync.fresh + 1 } };
+    // A new running task, not connected: a replaced DP's row is still fresh (the counts agree).
+    case 7: return { ...o, dataPlane: { ...dp, desired: n + 1, running: n + 1 }, dataPlaneTasks: [...tasks, task(n + 1)], sync: { rows: [...rows, row(90, rows[0]?.configHash ?? HASH_A)] } };
+    // A task the service wants, still PENDING (counted or not).
+    case 8: return { ...o, dataPlane: { ...dp, desired: n + 1 }, dataPlaneTasks: [...tasks, task(n + 1, 'PENDING')] };
+    // A new task on an address that came back: the old row from it predates the task.
+    case 9: return { ...o, dataPlane: { ...dp, desired: n + 1, running: n + 1 }, dataPlaneTasks: [...tasks, task(n + 1, 'RUNNING', 120_000)], sync: { rows: [...rows, row(n + 1, rows[0]?.configHash ?? HASH_A, 60_000)] } };
+    case 10: return { ...o, dataPlaneTasks: undefined, errors: [{ source: 'ecs', message: 'ThrottlingException' }] };
     default: return { ...o, sync: undefined, errors: [{ source: 'admin-api', message: 'ECONNREFUSED' }] };
   }
 });
+
+/**
+ * An oracle written apart from the core: every task ECS wants running runs,
+ * with a row from its address seen since it started, compatible, all on one
+ * non-empty hash, and the service has as many as it wants.
+ */
+function everyWantedTaskOnOneConfig(obs: Observation): boolean {
+  const tasks = obs.dataPlaneTasks!.filter((t) => t.desiredStatus === 'RUNNING');
+  if (tasks.length < obs.dataPlane!.desired) return false;
+  const hashes = new Set<string>();
+  for (const t of tasks) {
+    if (t.lastStatus !== 'RUNNING') return false;
+    const mine = obs.sync!.rows.filter((r) => r.ip === t.ip && r.lastSeen >= (t.startedAt ?? 0) - 2_000);
+    if (mine.length === 0) return false;
+    const latest = mine.reduce((a, b) => (b.lastSeen > a.lastSeen ? b : a));
+    if (!['normal', 'unknown'].includes(latest.syncStatus) || latest.configHash === EMPTY_CONFIG_HASH) return false;
+    hashes.add(latest.configHash);
+  }
+  return hashes.size <= 1;
+}
 
 const wakeEvents: fc.Arbitrary<ScalerEvent> = fc.oneof(
   fc.record({ task: fc.integer({ min: 1, max: 6 }), version: fc.integer({ min: 1, max: 3 }) }).map(({ task, version }) => ({
@@ -149,7 +195,7 @@ function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: 
 const isFreshWake = (t: Trace) => t.event.type === 'wake' && t.decision !== 'duplicate';
 
 describe('the pure core, over random event sequences', () => {
-  test('the CP is only stopped after a clean look: no DP starting, none out of sync, nothing unread', () => {
+  test('the CP is only stopped after a clean look: every DP task the service wants runs the one config from its own address, nothing unread', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
         if (!t.actions.includes('stop-control-plane')) continue;
@@ -160,14 +206,7 @@ describe('the pure core, over random event sequences', () => {
         expect(obs.dataPlane!.pending).toBe(0);
         expect(obs.dataPlane!.running).toBe(obs.dataPlane!.desired);
         expect(obs.dataPlane!.deploymentInProgress).toBe(false);
-        const sync = obs.sync!;
-        expect(sync.incompatible).toBe(0);
-        expect(sync.fresh).toBeGreaterThanOrEqual(obs.dataPlane!.running);
-        if (obs.dataPlane!.running > 0) {
-          expect(sync.configHashes).toHaveLength(1);
-          expect(sync.commonConfigHash).toBe(sync.configHashes[0]);
-          expect(sync.commonConfigHash).not.toBe(EMPTY_CONFIG_HASH);
-        }
+        expect(everyWantedTaskOnOneConfig(obs)).toBe(true);
         expect(['cooldown', 'stopping']).toContain(t.before.phase);
         expect(t.after.phase).toBe('stopping');
       }
@@ -272,6 +311,18 @@ describe('the pure core, over random event sequences', () => {
         if (t.before.phase === 'idle' || t.after.phase === 'idle' || t.actions.includes('stop-control-plane')) continue;
         if (t.decision === 'observe') continue; // a stop in flight
         expect(t.actions).toContain('start-database');
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('the CP is synced only when every DP task the service wants runs the one config (WakeToSynced is the time to that)', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        if (t.decision !== 'synced') continue;
+        const obs = (t.event as Extract<ScalerEvent, { type: 'observed' }>).observation;
+        expect(everyWantedTaskOnOneConfig(obs)).toBe(true);
+        expect(obs.controlPlane!.running).toBeGreaterThan(0);
+        expect(t.metrics.WakeToSynced).toBe(t.now - t.before.wokeAt!);
       }
     }), { numRuns: RUNS });
   });

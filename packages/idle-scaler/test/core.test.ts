@@ -7,7 +7,7 @@ import {
   type ScalerEvent,
   type ScalerState,
 } from '../src/core';
-import { HASH_A, HASH_B, cpCounts, dpCounts, inSync, observation } from './support/world';
+import { HASH_A, HASH_B, STARTED, cpCounts, dpCounts, dpRow, dpTask, dpTasks, inSync, observation } from './support/world';
 
 const config = DEFAULT_CONFIG;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -41,7 +41,7 @@ describe('waking', () => {
     expect(d.state.phase).toBe('waking');
     expect(d.state.wokeAt).toBe(T0);
     expect(types(d)).toEqual(['start-control-plane', 'observe']);
-    expect(d.actions[1]).toEqual({ type: 'observe', afterMs: 0, scope: { adminApi: true, database: true } });
+    expect(d.actions[1]).toEqual({ type: 'observe', afterMs: 0, scope: { tasks: true, adminApi: true, database: true } });
     expect(d.metrics).toEqual({ Wakes: 1 });
   });
 
@@ -63,7 +63,7 @@ describe('waking', () => {
 
     expect(d.decision).toBe('waiting');
     expect(d.reason).toContain('control plane 0 of 1 tasks running');
-    expect(d.actions).toEqual([{ type: 'observe', afterMs: config.pollIntervalMs, scope: { adminApi: true, database: true } }]);
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: config.pollIntervalMs, scope: { tasks: true, adminApi: true, database: true } }]);
     // The Admin API cannot answer while the CP boots: that is not a failure.
     expect(d.metrics.Failures).toBeUndefined();
   });
@@ -81,10 +81,17 @@ describe('waking', () => {
   });
 
   test.each([
-    ['a running data plane has not reported', { sync: inSync(1) }, '1 of 2 running data planes reported recently'],
-    ['the data planes disagree', { sync: { fresh: 2, incompatible: 0, configHashes: [HASH_A, HASH_B] } }, 'disagree on the config (2 hashes)'],
-    ['the data planes have no configuration', { sync: inSync(2, EMPTY_CONFIG_HASH) }, 'no configuration yet'],
-    ['a data plane is incompatible', { sync: { ...inSync(2), incompatible: 1 } }, '1 data planes incompatible'],
+    ['a running data plane has not reported', { sync: inSync(1) }, '1 running data plane tasks without a recent row from their address (task0002 10.0.3.12)'],
+    ['the data planes disagree', { sync: { rows: [dpRow(1), dpRow(2, { configHash: HASH_B })] } }, 'data planes disagree on the configuration (aaaaaaaa, bbbbbbbb)'],
+    ['the data planes have no configuration', { sync: inSync(2, EMPTY_CONFIG_HASH) }, '2 data planes with no configuration yet'],
+    ['a data plane is incompatible', { sync: { rows: [dpRow(1), dpRow(2, { syncStatus: 'kong_version_incompatible' })] } }, '1 data planes the control plane cannot configure (task0002)'],
+    // Defect 7: a task the service wants that is not running yet.
+    ['a wanted task is still pending', { dataPlane: dpCounts({ desired: 3, pending: 1 }), dataPlaneTasks: [...dpTasks(2), dpTask(3, { lastStatus: 'PENDING', startedAt: undefined })] }, '1 data plane tasks starting (task0003 PENDING)'],
+    ['ECS has not even launched a wanted task', { dataPlane: dpCounts({ desired: 3 }) }, 'data plane 2 of 3 tasks started'],
+    // Defect 1: the row of a replaced DP, still fresh, does not stand in for the new task.
+    ['a replaced task\'s row is fresh and the new task has not connected', { dataPlaneTasks: [dpTask(1), dpTask(3)], sync: { rows: [dpRow(1), dpRow(2)] } }, '1 running data plane tasks without a recent row from their address (task0003 10.0.3.13)'],
+    // An address that came back: the old task's row from it predates the new task.
+    ['the new task has the address of an old one whose row is still fresh', { dataPlaneTasks: [dpTask(1), dpTask(2, { startedAt: STARTED + 120_000 })] }, '1 running data plane tasks without a recent row from their address (task0002 10.0.3.12)'],
   ])('GIVEN a waking scaler WHEN %s THEN it keeps waiting', (_, overrides, reason) => {
     const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
 
@@ -185,7 +192,8 @@ describe('cooldown', () => {
     const d = decide(stopping, { type: 'stop-result', ok: true }, cooling.cooldownUntil! + 80, config);
 
     expect(d.decision).toBe('stopped');
-    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil! + 80, configHash: HASH_A, seen: cooling.seen });
+    // stoppedAt is the decision's time: tasks created after its last look were not in it.
+    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil, configHash: HASH_A, seen: cooling.seen });
     expect(d.metrics.Stops).toBe(1);
   });
 
@@ -242,7 +250,9 @@ describe('cooldown', () => {
     ['fewer data plane tasks run than desired', { dataPlane: dpCounts({ desired: 3 }) }, 'data plane 2 of 3 tasks running'],
     ['a data plane deployment is in progress', { dataPlane: dpCounts({ deploymentInProgress: true }) }, 'deployment in progress'],
     ['more data plane tasks run than desired (a scale-in draining)', { dataPlane: dpCounts({ desired: 1 }) }, 'data plane 2 tasks running, 1 desired'],
-    ['a data plane is out of sync', { sync: { fresh: 2, incompatible: 0, configHashes: [HASH_A, HASH_B] } }, 'disagree'],
+    ['a data plane is out of sync', { sync: { rows: [dpRow(1), dpRow(2, { configHash: HASH_B })] } }, 'disagree'],
+    ['a running task has no row from its address (its events lost)', { dataPlaneTasks: [dpTask(1), dpTask(3)] }, 'without a recent row from their address (task0003'],
+    ['the tasks cannot be listed', { dataPlaneTasks: undefined, errors: [{ source: 'ecs' as const, message: 'ThrottlingException' }] }, 'data plane tasks not read'],
     ['the Admin API cannot be read', { sync: undefined, errors: [{ source: 'admin-api' as const, message: 'timeout' }] }, 'admin-api unreadable (timeout)'],
     ['ECS cannot be read', { controlPlane: undefined, dataPlane: undefined, errors: [{ source: 'ecs' as const, message: 'ThrottlingException' }] }, 'ecs unreadable'],
   ])('GIVEN a cooldown that is over WHEN %s THEN the control plane stays', (_, overrides, reason) => {
@@ -305,10 +315,10 @@ describe('operator', () => {
 });
 
 describe('idle', () => {
-  test('GIVEN an idle scaler WHEN the schedule ticks THEN it reads ECS only', () => {
+  test('GIVEN an idle scaler WHEN the schedule ticks THEN it reads ECS only (the services and the DP tasks)', () => {
     const d = decide(INITIAL_STATE, { type: 'tick' }, T0, config);
 
-    expect(d.actions).toEqual([{ type: 'observe', afterMs: 0, scope: { adminApi: false, database: false } }]);
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: 0, scope: { tasks: true, adminApi: false, database: false } }]);
     expect(d.state).toBe(INITIAL_STATE);
   });
 
@@ -333,6 +343,28 @@ describe('idle', () => {
     const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
 
     const d = decide(stopped, observed({ controlPlane: cpCounts(1), sync: undefined }), stopped.stoppedAt! + 10_000, config);
+
+    expect(d.decision).toBe('idle');
+  });
+
+  test('GIVEN the CP stopped WHEN an idle look finds a DP task created since, running and the counts stable (its events lost) THEN it wakes the CP', () => {
+    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
+    const later = stopped.stoppedAt! + 10 * MIN;
+    const fresh = dpTask(3, { createdAt: later - 2 * MIN, startedAt: later - MIN });
+
+    const d = decide(stopped, observed({ controlPlane: { desired: 0, running: 0, pending: 0 }, dataPlane: dpCounts({ desired: 3, running: 3 }), dataPlaneTasks: [...dpTasks(2), fresh], sync: undefined }), later, config);
+
+    expect(d.decision).toBe('wake');
+    expect(d.reason).toContain('1 data plane tasks started since the control plane stopped (task0003 RUNNING)');
+    expect(types(d)).toContain('start-control-plane');
+  });
+
+  test('GIVEN the CP stopped WHEN an idle look finds only tasks that were in the stop\'s last look THEN it stays idle', () => {
+    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
+
+    const d = decide(stopped, observed({ controlPlane: { desired: 0, running: 0, pending: 0 }, sync: undefined }), stopped.stoppedAt! + 10 * MIN, config);
 
     expect(d.decision).toBe('idle');
   });

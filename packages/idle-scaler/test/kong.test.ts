@@ -24,7 +24,7 @@ function dp(i: number, overrides: Partial<DataPlane> = {}): DataPlane {
     id: `5b0f3c4e-7f3c-4d0e-9a57-${hex}`,
     ip: `10.0.${Math.floor(i / 250)}.${i % 250}`,
     hostname: `dp-${i}`,
-    version: '3.9.1',
+    version: '3.9.3',
     config_hash: HASH_A,
     last_seen: NOW - 10,
     sync_status: 'normal',
@@ -33,22 +33,23 @@ function dp(i: number, overrides: Partial<DataPlane> = {}): DataPlane {
 }
 
 describe('KongDataPlaneSync', () => {
-  test('GIVEN data planes seen recently on one hash WHEN read THEN they count as fresh with that common hash', async () => {
-    emulator.setDataPlanes([dp(1), dp(2), dp(3)]);
-
-    await expect(reader.read(NOW * 1000)).resolves.toEqual({ fresh: 3, incompatible: 0, configHashes: [HASH_A], commonConfigHash: HASH_A });
-  });
-
-  test('GIVEN rows of gone data planes WHEN read THEN only the recent ones count, even an incompatible leftover does not', async () => {
-    emulator.setDataPlanes([dp(1), dp(2, { last_seen: NOW - 3600, config_hash: HASH_B, sync_status: 'kong_version_incompatible' })]);
-
-    await expect(reader.read(NOW * 1000)).resolves.toEqual({ fresh: 1, incompatible: 0, configHashes: [HASH_A], commonConfigHash: HASH_A });
-  });
-
-  test('GIVEN a recent incompatible data plane and two hashes WHEN read THEN both show', async () => {
+  test('GIVEN data planes seen recently WHEN read THEN each row comes back with its node id, address, hash, last ping (ms) and sync status', async () => {
     emulator.setDataPlanes([dp(1), dp(2, { config_hash: HASH_B, sync_status: 'plugin_set_incompatible' })]);
 
-    await expect(reader.read(NOW * 1000)).resolves.toEqual({ fresh: 2, incompatible: 1, configHashes: [HASH_A, HASH_B] });
+    await expect(reader.read(NOW * 1000)).resolves.toEqual({
+      rows: [
+        { id: dp(1).id, ip: '10.0.0.1', configHash: HASH_A, lastSeen: (NOW - 10) * 1000, syncStatus: 'normal', version: '3.9.3' },
+        { id: dp(2).id, ip: '10.0.0.2', configHash: HASH_B, lastSeen: (NOW - 10) * 1000, syncStatus: 'plugin_set_incompatible', version: '3.9.3' },
+      ],
+    });
+  });
+
+  test('GIVEN rows of gone data planes (Kong keeps them 14 days) WHEN read THEN only the rows seen within 90 s come back, even an incompatible leftover does not', async () => {
+    emulator.setDataPlanes([dp(1), dp(2, { last_seen: NOW - 91, config_hash: HASH_B, sync_status: 'kong_version_incompatible' }), dp(3, { last_seen: NOW - 90 })]);
+
+    const reading = await reader.read(NOW * 1000);
+
+    expect(reading.rows.map((r) => r.ip)).toEqual(['10.0.0.1', '10.0.0.3']);
   });
 
   test('GIVEN more data planes than one page WHEN read THEN every page is read', async () => {
@@ -56,7 +57,7 @@ describe('KongDataPlaneSync', () => {
 
     const reading = await reader.read(NOW * 1000);
 
-    expect(reading.fresh).toBe(1500);
+    expect(reading.rows).toHaveLength(1500);
     expect(emulator.requests.filter((r) => r.path === '/clustering/data-planes')).toHaveLength(2);
   });
 

@@ -34,6 +34,54 @@ describe('scenarios', () => {
   });
 });
 
+describe('defect 1: sync is matched, not counted', () => {
+  test('GIVEN a DP task replaced at the end of the cooldown, its events lost, WHEN the old task\'s row is still fresh THEN the CP does not stop before the new task runs the config', async () => {
+    let replacement: string | undefined;
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(33 * MIN + 40 * SEC, 'ECS replaces a DP task: the new one starts first (RUNNING 40 s later, then its Kong takes 70 s); every event from now on is lost', () => {
+          w.faults.dataPlaneProvisionMs = 5 * SEC;
+          w.faults.dataPlanePendingMs = 35 * SEC;
+          w.faults.dataPlaneBootMs = 70 * SEC;
+          w.faults.dropEvent = () => true;
+          replacement = w.replaceDataPlaneTask().id;
+        });
+      },
+    });
+    record('defect-1-replaced-dp', run);
+
+    expectClean(run);
+    const task = run.world.tasks.find((t) => t.id === replacement)!;
+    const stop = run.world.stops[0];
+    expect(stop).toBeDefined();
+    expect(stop.at).toBeGreaterThan(task.node!.configuredAt!);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN a DP task that starts while the CP is stopped, its events lost and the schedule\'s ECS reads throttled meanwhile, WHEN the next idle look lists the tasks THEN it wakes the CP for the task started after the stop', async () => {
+    let late: string | undefined;
+    const run = await runScenario({
+      durationMs: 80 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(40 * MIN + 30 * SEC, 'the data plane scales out to 4 tasks: its events are lost, and ECS throttles the next reads', () => {
+          w.faults.dropEvent = () => true;
+          w.faults.throttle.DescribeServices = 4;
+          late = w.launchDataPlaneTask().id;
+        });
+      },
+    });
+    record('defect-1-start-after-stop', run);
+
+    expectClean(run);
+    const task = run.world.tasks.find((t) => t.id === late)!;
+    expect(task.node!.configuredAt).toBeDefined();
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+});
+
 describe('defect 2: Aurora is started by any look while the CP is wanted', () => {
   test('GIVEN the database still stopping at the wake WHEN it reaches stopped after the wait for sync THEN a later look starts it and the DPs get their config', async () => {
     const run = await runScenario({
@@ -73,6 +121,27 @@ describe('defect 3: a stop is recorded only once it happened', () => {
     expect(time(stops[0])).toBeGreaterThanOrEqual(run.world.stops[0].at);
     expect(run.world.stops).toHaveLength(1);
     expect(run.world.cpDesired).toBe(0);
+  });
+});
+
+describe('defect 7: synced means every wanted DP task runs the config', () => {
+  test('GIVEN a wake for a DP task whose image pull is slow WHEN the CP and the other DPs are in sync THEN synced waits for the new task, and WakeToSynced says so', async () => {
+    let slow: string | undefined;
+    const run = await runScenario({
+      durationMs: 20 * MIN,
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks: the new task stays PENDING for 3 min', () => {
+        w.faults.dataPlanePendingMs = 3 * MIN;
+        w.scaleDataPlane(3);
+        slow = w.tasks[w.tasks.length - 1].id;
+      }),
+    });
+    record('defect-7-slow-dp-at-wake', run);
+
+    expectClean(run);
+    const synced = run.world.decisions('synced')[0];
+    const task = run.world.tasks.find((t) => t.id === slow)!;
+    expect(time(synced)).toBeGreaterThanOrEqual(task.node!.configuredAt!);
+    expect(synced.WakeToSynced as number).toBeGreaterThanOrEqual(task.node!.configuredAt! - time(run.world.decisions('wake')[0]));
   });
 });
 

@@ -62,7 +62,7 @@ describe('timelines', () => {
     const running = h.logs.find((l) => l.WakeToRunning !== undefined)!;
     expect(at(running) - h.world.milestones.controlPlaneAnswering!).toBeLessThanOrEqual(h.config.pollIntervalMs);
     expect(at(synced) - h.world.milestones.dataPlanesSynced!).toBeLessThanOrEqual(h.config.pollIntervalMs);
-    expect(synced.reason).toContain('3 data planes in sync');
+    expect(synced.reason).toContain('3 on-cp-config');
 
     // Cooldown; an admin pushes a config 20 minutes in.
     await h.ticks(20 * MIN);
@@ -210,6 +210,8 @@ describe('timelines', () => {
     const h = await harness({
       wrapServices: (services) => ({
         read: () => services.read(),
+        listDataPlaneTasks: () => services.listDataPlaneTasks(),
+        describeTask: (arn) => services.describeTask(arn),
         async setControlPlaneDesiredCount(count) {
           const wake = count === 0 ? between : undefined;
           between = undefined;

@@ -1,41 +1,38 @@
-import { readDataPlaneSync, type DataPlaneSyncSummary, type KongAdminClient } from '@kong-hybrid/admin-client';
-import type { SyncReading } from '../core';
+import { readDataPlaneSync, type KongAdminClient } from '@kong-hybrid/admin-client';
 import type { DataPlaneSyncReader } from '../ports';
+import type { DataPlaneRow, SyncReading } from '../sync';
 
 /** How the CP's data-plane list is read. */
 export interface KongDataPlaneSyncOptions {
   /**
    * A DP not seen for longer is a leftover: Kong keeps the rows of gone DPs
-   * for days (`cluster_data_plane_purge_delay`, 14 days by default).
+   * for `cluster_data_plane_purge_delay`, 14 days by default
+   * (kong/templates/kong_defaults.lua:39, the row's TTL at
+   * kong/clustering/control_plane.lua:264, Kong/kong 3.9.3).
    */
   readonly staleAfterSeconds: number;
 }
 
 /**
  * The CP's view of its data planes through the Kong Admin API: every page of
- * `/clustering/data-planes`, summed up by the admin client over the DPs seen
- * recently.
+ * `/clustering/data-planes`, the rows seen within `staleAfterSeconds`. Each
+ * row has the DP's `ip` (its peer address), `config_hash`, `last_seen` (Unix
+ * seconds of its last ping) and `sync_status` (kong/clustering/control_plane.lua:249-264).
  */
 export class KongDataPlaneSync implements DataPlaneSyncReader {
   constructor(private readonly client: KongAdminClient, private readonly options: KongDataPlaneSyncOptions) {}
 
   public async read(nowMs: number): Promise<SyncReading> {
     const summary = await readDataPlaneSync(this.client, { nowSeconds: nowMs / 1000, staleAfterSeconds: this.options.staleAfterSeconds });
-    return toSyncReading(summary);
+    return {
+      rows: summary.fresh.map((dp): DataPlaneRow => ({
+        id: dp.id,
+        ip: dp.ip,
+        configHash: dp.config_hash,
+        lastSeen: dp.last_seen * 1000,
+        syncStatus: dp.sync_status,
+        ...(dp.version !== undefined ? { version: dp.version } : {}),
+      })),
+    };
   }
-}
-
-/**
- * The scaler's reading of a summary. Only fresh DPs count as incompatible: the
- * row of a DP replaced after an upgrade lingers for days and must not keep the
- * control plane up all that time.
- */
-export function toSyncReading(summary: DataPlaneSyncSummary): SyncReading {
-  const fresh = new Set(summary.fresh);
-  return {
-    fresh: summary.fresh.length,
-    incompatible: summary.incompatible.filter((dp) => fresh.has(dp)).length,
-    configHashes: summary.configHashes,
-    ...(summary.commonConfigHash !== undefined ? { commonConfigHash: summary.commonConfigHash } : {}),
-  };
 }

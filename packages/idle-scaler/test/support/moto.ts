@@ -67,6 +67,15 @@ export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  // moto moves an ECS task one state on (RUNNING → DEACTIVATING → … → STOPPED)
+  // each time it is described; ECS does not. Keep tasks where they are.
+  // http://docs.getmoto.org/en/latest/docs/configuration/state_transition/index.html
+  const transition = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: 'POST',
+    body: JSON.stringify({ model_name: 'ecs::task', transition: { progression: 'manual', times: 1_000_000_000 } }),
+  });
+  if (!transition.ok) throw new Error(`moto_server refused the ecs::task state transition: ${transition.status}`);
+
   return {
     endpoint,
     clientConfig: {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { createKongAdminClient } from '@kong-hybrid/admin-client';
 import { startKongAdminEmulator, type DataPlane, type KongAdminEmulator } from '@kong-hybrid/admin-client/test/emulator';
@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG, type ScalerConfig } from '../../src/core';
 import { createHandler, type Handler, type HandlerResult } from '../../src/handler';
 import type { ServicesPort } from '../../src/ports';
 import type { StatusReport } from '../../src/scaler';
-import { givenDatabaseCluster, givenKongServices, givenStateTable, type KongServices } from './aws';
+import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, scaleDataPlaneTasks, type KongServices } from './aws';
 import { scheduledEvent, taskStateChange } from './events';
 import type { MotoServer } from './moto';
 
@@ -77,13 +77,12 @@ export class World {
     if (answering) this.milestones.controlPlaneAnswering ??= this.t;
     this.emulator.setDown(!answering);
 
-    // Connected DPs report every heartbeat; rows of gone or cut-off DPs keep their last_seen (Kong keeps them in its database).
+    // Connected DPs report every heartbeat from their task's address; rows of
+    // gone or cut-off DPs keep their last_seen (Kong keeps them in its database).
     const reconnected = answering && this.t - (since! + this.timings.controlPlaneBootMs) >= this.timings.dataPlaneReconnectMs;
-    const tasks = dataPlane.runningCount ?? 0;
-    for (let i = 1; i <= tasks && reconnected; i++) {
-      this.rows.set(`dp-${i}`, dataPlaneRow(i, Math.floor(this.t / 1000), this.configHash));
-    }
-    if (reconnected && tasks > 0) this.milestones.dataPlanesSynced ??= this.t;
+    const tasks = reconnected ? await dataPlaneTasks(this.ecs, this.where) : [];
+    for (const task of tasks) this.rows.set(task.id, dataPlaneRow(task.id, task.ip, Math.floor(this.t / 1000), this.configHash));
+    if (reconnected && (dataPlane.runningCount ?? 0) > 0) this.milestones.dataPlanesSynced ??= this.t;
     this.emulator.setDataPlanes([...this.rows.values()]);
   }
 
@@ -92,9 +91,9 @@ export class World {
     this.configHash = hash;
   }
 
-  /** The DP service scales to `count` tasks (moto runs them at once). */
+  /** The DP service scales to `count` tasks (they run at once, each with its own private IP). */
   public async scaleDataPlane(count: number): Promise<void> {
-    await this.ecs.send(new UpdateServiceCommand({ cluster: this.where.cluster, service: this.where.dataPlaneService, desiredCount: count }));
+    await scaleDataPlaneTasks(this.ecs, this.where, count);
   }
 
   public async controlPlaneDesiredCount(): Promise<number> {
@@ -114,12 +113,14 @@ export class World {
   }
 }
 
-function dataPlaneRow(i: number, lastSeen: number, hash: string): DataPlane {
+/** The row Kong keeps for the DP of a task: its node id, its address (kong/clustering/control_plane.lua:249-264). */
+function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string): DataPlane {
+  const hex = taskId.replace(/[^0-9a-f]/g, '').padEnd(32, '0');
   return {
-    id: `5b0f3c4e-7f3c-4d0e-9a57-1d3f5c2b9e${String(i).padStart(2, '0')}`,
-    ip: `10.0.3.${10 + i}`,
-    hostname: `ip-10-0-3-${10 + i}`,
-    version: '3.9.1',
+    id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
+    ip,
+    hostname: `ip-${ip.replace(/\./g, '-')}`,
+    version: '3.9.3',
     config_hash: hash,
     last_seen: lastSeen,
     updated_at: lastSeen,
