@@ -62,6 +62,16 @@ export class World {
     await this.settle();
   }
 
+  /**
+   * A wait of `ms`. This harness has one clock for invocations that run side
+   * by side in real time, so each wait would add to the others': the
+   * sub-second waits (the conflict backoff) take no virtual time here. The
+   * scenario suite (test/scenario/) schedules every wait properly.
+   */
+  public async sleep(ms: number): Promise<void> {
+    if (ms >= 1_000) await this.advance(ms);
+  }
+
   /** Reads moto and updates what the Admin API answers. */
   public async settle(): Promise<void> {
     const { controlPlane, dataPlane } = await this.services();
@@ -178,7 +188,7 @@ export class Harness {
     const config = { ...DEFAULT_CONFIG, ...options.config };
     const harness = new Harness(world, config);
     const services = new EcsServices(options.scalerEcs ?? ecs, where);
-    const clock = { now: () => world.t, sleep: (ms: number) => world.advance(ms) };
+    const clock = { now: () => world.t, sleep: (ms: number) => world.sleep(ms) };
     harness.handler = createHandler({
       store: new DynamoStateStore(ddb, table, clock),
       services: options.wrapServices ? options.wrapServices(services) : services,
