@@ -11,7 +11,7 @@
  * arrives as a `stop-result` event.
  */
 
-import { AWS } from './timing';
+import { AWS, LATE_EVENT_MS } from './timing';
 import { dataPlaneGaps, describeSync, judgeSync, type DataPlaneTask, type SyncJudgement, type SyncReading } from './sync';
 
 export type { DataPlaneRow, DataPlaneSync, DataPlaneSyncState, DataPlaneTask, SyncJudgement, SyncReading } from './sync';
@@ -39,6 +39,11 @@ export interface ScalerConfig {
   readonly stopGraceMs: number;
   /** An operator's sleep request is acted on only this long. */
   readonly sleepRequestValidMs: number;
+  /**
+   * An event older than this when it arrives is late: the scaler decides from
+   * the current state of what it is about, not from the event.
+   */
+  readonly lateEventMs: number;
   /** How long delivered events are remembered to drop duplicates. */
   readonly seenRetentionMs: number;
   /** At most this many delivered events are remembered (the oldest go first). */
@@ -54,7 +59,9 @@ export const DEFAULT_CONFIG: ScalerConfig = {
   extensionCoalesceMs: 60_000,
   stopGraceMs: 60_000,
   sleepRequestValidMs: 2 * 60_000,
-  seenRetentionMs: 6 * 60 * 60_000,
+  lateEventMs: LATE_EVENT_MS,
+  // Lambda keeps an async event up to 6 hours (AWS.lambdaMaxEventAgeMs); later ones are checked as late.
+  seenRetentionMs: AWS.lambdaMaxEventAgeMs,
   maxSeen: 500,
 };
 
@@ -103,10 +110,24 @@ export const INITIAL_STATE: ScalerState = { phase: 'idle', seen: {} };
 /** What asked for the control plane. */
 export type WakeCause = 'dp-task-starting' | 'dp-deployment' | 'scale-out-alarm' | 'operator' | 'cp-found-running' | 'dp-needs-cp';
 
-/** Identifies a delivered event so that its duplicates and older versions are dropped. */
+/** Identifies a delivered event: a key already handled is a duplicate, whatever its version. */
 export interface Delivery {
+  /** `task:<task ARN>`, `deployment:<id>`, `alarm:<name>:<state time>`. */
   readonly key: string;
+  /** The event's `detail.version` (ECS task events), kept for the record. */
   readonly version: number;
+}
+
+/** The DP task an ECS task state change is about. */
+export interface TaskEventInfo {
+  readonly arn: string;
+  /** The status the event reported (PROVISIONING, PENDING). */
+  readonly status: string;
+  /**
+   * The task's state when a late event arrived: read by the shell before
+   * deciding (null: ECS no longer knows it; absent: not read, or not late).
+   */
+  readonly current?: DataPlaneTask | null;
 }
 
 /** Task counts of an ECS service. */
@@ -145,7 +166,15 @@ export interface Observation {
 
 export type ScalerEvent =
   /** Something needs the CP: a DP task starting, a DP deployment, the scale-out alarm, an operator. */
-  | { readonly type: 'wake'; readonly cause: WakeCause; readonly detail: string; readonly delivery?: Delivery }
+  | {
+    readonly type: 'wake';
+    readonly cause: WakeCause;
+    readonly detail: string;
+    readonly delivery?: Delivery;
+    /** When it happened (the EventBridge event's time), epoch milliseconds. */
+    readonly occurredAt?: number;
+    readonly task?: TaskEventInfo;
+  }
   /** An operator asks to stop the CP now, after the usual checks. */
   | { readonly type: 'sleep' }
   /** The schedule. */
@@ -184,6 +213,7 @@ export type MetricName =
 
 export type DecisionName =
   | 'duplicate'
+  | 'late-event'
   | 'wake'
   | 'already-waking'
   | 'extend'
@@ -289,12 +319,20 @@ function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }
   const why = `${event.cause}: ${event.detail}`;
   const delivery = event.delivery;
   if (delivery) {
+    // One DP task starts once: whichever of its events came first handled it (PROVISIONING and
+    // PENDING can be minutes apart); a deployment or an alarm state is one event too.
     const mark = state.seen[delivery.key];
-    if (mark && mark.version >= delivery.version) {
-      return { state, actions: [], decision: 'duplicate', reason: `${why} (already handled version ${mark.version} of ${delivery.key})`, metrics: {} };
+    if (mark) {
+      return { state, actions: [], decision: 'duplicate', reason: `${why} (${delivery.key} already handled, version ${mark.version})`, metrics: {} };
     }
   }
   const marked = delivery ? remember(state, delivery, now, config) : state;
+  const occurredAt = event.occurredAt !== undefined ? Math.min(event.occurredAt, now) : now;
+  const late = now - occurredAt > config.lateEventMs;
+  if (late) {
+    const verdict = lateVerdict(marked, event, now);
+    if (verdict) return verdict;
+  }
 
   switch (marked.phase) {
     case 'idle':
@@ -303,7 +341,7 @@ function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }
     case 'waking':
       return { state: marked, actions: [observe('waking', 0)], decision: 'already-waking', reason: why, metrics: {} };
     case 'cooldown': {
-      const extended = extend(marked, now, config);
+      const extended = extend(marked, now, occurredAt, config);
       if (!extended) {
         // Part of the last extension's burst; it still cancels an operator's sleep request.
         return { state: { ...marked, sleepRequestedAt: undefined }, actions: [], decision: 'already-extended', reason: `${why} (within ${config.extensionCoalesceMs / 1000} s of the last extension)`, metrics: {} };
@@ -312,10 +350,40 @@ function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }
         state: extended,
         actions: [observe('cooldown', 0)],
         decision: 'extend',
-        reason: `${why}: cooldown extended by ${config.extensionMs / 1000} s to ${iso(extended.cooldownUntil!)}`,
+        reason: `${why}: cooldown extended by ${config.extensionMs / 1000} s to ${iso(extended.cooldownUntil!)}${marked.cooldownUntil! < occurredAt && occurredAt < now - 1_000 ? ` (counted from the event's time, ${seconds(now - occurredAt)} ago)` : ''}`,
         metrics: { CooldownExtensions: 1 },
       };
     }
+  }
+}
+
+/**
+ * A late event (Lambda retried it, EventBridge delayed it) says what was true
+ * minutes ago. For a DP task the shell read its current state: a task that is
+ * gone, or that ran before the last stop (in sync at it), needs nothing; one
+ * that started since the stop needs the CP; one still starting counts as a
+ * start. Other late events are replaced by a look at the world now. Undefined:
+ * treat the event as a fresh one.
+ */
+function lateVerdict(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }>, now: number): Decision | undefined {
+  const age = seconds(now - event.occurredAt!);
+  const why = `${event.cause}: ${event.detail}, ${age} late`;
+  const look = (reason: string): Decision => ({ state, actions: [observe(state.phase, 0)], decision: 'late-event', reason: `${why}: ${reason}`, metrics: {} });
+  if (!event.task) return look('looking at the world as it is now instead');
+  const current = event.task.current;
+  if (current === undefined) return undefined; // not read: fail safe, a start
+  if (current === null || current.desiredStatus !== 'RUNNING' || current.lastStatus === 'STOPPED') {
+    return { state, actions: [], decision: 'late-event', reason: `${why}: the task is ${current === null ? 'gone' : `${current.lastStatus} (desired ${current.desiredStatus})`}`, metrics: {} };
+  }
+  if (current.lastStatus !== 'RUNNING') return undefined; // still starting: a start
+  switch (state.phase) {
+    case 'idle':
+    case 'stopping':
+      if (startedSinceStop(state, [current]).length > 0) return undefined; // it started while the CP was down: it needs it
+      return { state, actions: [], decision: 'late-event', reason: `${why}: the task runs since before the last stop, when it was in sync`, metrics: {} };
+    default:
+      // The CP is up; the task runs: the sync check (its row, its config) covers it, no extension.
+      return look('the task runs; the sync check covers it');
   }
 }
 
@@ -487,7 +555,7 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
     if (state.configHash !== undefined) {
       pushedNow = true;
       next = { ...next, sleepRequestedAt: undefined };
-      const extended = extend(next, now, config);
+      const extended = extend(next, now, now, config);
       if (extended) {
         next = extended;
         extendedNow = true;
@@ -623,11 +691,12 @@ function startCooldown(state: ScalerState, now: number, config: ScalerConfig, ha
  * Adds exactly `extensionMs` to the remaining cooldown (an overdue cooldown
  * has none left), or returns undefined when the last extension is too recent.
  */
-function extend(state: ScalerState, now: number, config: ScalerConfig): ScalerState | undefined {
+function extend(state: ScalerState, now: number, from: number, config: ScalerConfig): ScalerState | undefined {
   if (state.lastExtendedAt !== undefined && now - state.lastExtendedAt < config.extensionCoalesceMs) return undefined;
   return {
     ...state,
-    cooldownUntil: Math.max(state.cooldownUntil ?? now, now) + config.extensionMs,
+    // What the event asked for happened at `from`: the extension counts from then (an overdue cooldown has none left).
+    cooldownUntil: Math.max(state.cooldownUntil ?? from, from) + config.extensionMs,
     lastExtendedAt: now,
     extensions: (state.extensions ?? 0) + 1,
     sleepRequestedAt: undefined,
@@ -638,8 +707,7 @@ function remember(state: ScalerState, delivery: Delivery, now: number, config: S
   const entries = Object.entries(state.seen).filter(([key, mark]) => key !== delivery.key && now - mark.at < config.seenRetentionMs);
   entries.sort((a, b) => a[1].at - b[1].at);
   const kept = entries.slice(Math.max(0, entries.length - (config.maxSeen - 1)));
-  const previous = state.seen[delivery.key]?.version ?? delivery.version;
-  return { ...state, seen: Object.fromEntries([...kept, [delivery.key, { version: Math.max(previous, delivery.version), at: now }]]) };
+  return { ...state, seen: Object.fromEntries([...kept, [delivery.key, { version: delivery.version, at: now }]]) };
 }
 
 function observe(phase: Phase, afterMs: number): Action {

@@ -38,6 +38,10 @@ export function classify(raw: unknown, filter: EventFilter): Incoming {
 
   const detailType = raw['detail-type'];
   const detail = isObject(raw.detail) ? raw.detail : {};
+  // The event's own time (EventBridge's `time`: when the change happened at the source), so that
+  // a late delivery is known as such. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html
+  const occurredAt = Date.parse(str(raw.time));
+  const when = Number.isFinite(occurredAt) ? { occurredAt } : {};
   switch (detailType) {
     case 'Scheduled Event':
       return { kind: 'event', event: { type: 'tick' } };
@@ -55,7 +59,10 @@ export function classify(raw: unknown, filter: EventFilter): Incoming {
           type: 'wake',
           cause: 'dp-task-starting',
           detail: `data plane task ${lastSegment(taskArn)} ${status}`,
+          // One key per task: its PROVISIONING and PENDING events are one start.
           delivery: { key: `task:${taskArn}`, version: num(detail.version) },
+          ...when,
+          task: { arn: taskArn, status },
         },
       };
     }
@@ -73,6 +80,7 @@ export function classify(raw: unknown, filter: EventFilter): Incoming {
           cause: 'dp-deployment',
           detail: `data plane deployment ${deploymentId || '(no id)'} in progress`,
           delivery: { key: `deployment:${deploymentId || str(raw.id)}`, version: 0 },
+          ...when,
         },
       };
     }
@@ -88,6 +96,7 @@ export function classify(raw: unknown, filter: EventFilter): Incoming {
           cause: 'scale-out-alarm',
           detail: `alarm ${alarmName} in ALARM`,
           delivery: { key: `alarm:${alarmName}:${str(state.timestamp) || str(raw.time)}`, version: 0 },
+          ...when,
         },
       };
     }

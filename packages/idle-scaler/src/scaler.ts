@@ -97,7 +97,8 @@ export class Scaler {
   constructor(private readonly ports: ScalerPorts, private readonly settings: ScalerSettings) {}
 
   /** Handles one event, polling while the core asks to and time allows. */
-  public async handle(event: ScalerEvent, ctx: InvocationContext): Promise<InvocationResult> {
+  public async handle(received: ScalerEvent, ctx: InvocationContext): Promise<InvocationResult> {
+    const event = await this.withCurrentTask(received);
     let step = await this.step(await this.load(ctx), event, ctx);
     let decisions = 1;
     let lookStartedAt = this.ports.clock.now();
@@ -133,6 +134,22 @@ export class Scaler {
       decisions,
       ...(state.cooldownUntil !== undefined && state.phase === 'cooldown' ? { cooldownUntil: new Date(state.cooldownUntil).toISOString() } : {}),
     };
+  }
+
+  /**
+   * A late task event is decided on the task's current state: read it now
+   * (DescribeTasks). If it cannot be read, the event goes on as it is and the
+   * core treats it as a start (fail safe).
+   */
+  private async withCurrentTask(event: ScalerEvent): Promise<ScalerEvent> {
+    if (event.type !== 'wake' || !event.task || event.occurredAt === undefined) return event;
+    if (this.ports.clock.now() - event.occurredAt <= this.settings.config.lateEventMs) return event;
+    try {
+      const current = await this.ports.services.describeTask(event.task.arn);
+      return { ...event, task: { ...event.task, current: current ?? null } };
+    } catch {
+      return event;
+    }
   }
 
   /** Reads the state and looks at the world without changing anything. */

@@ -138,8 +138,22 @@ function everyWantedTaskOnOneConfig(obs: Observation): boolean {
 }
 
 const wakeEvents: fc.Arbitrary<ScalerEvent> = fc.oneof(
-  fc.record({ task: fc.integer({ min: 1, max: 6 }), version: fc.integer({ min: 1, max: 3 }) }).map(({ task, version }) => ({
-    type: 'wake', cause: 'dp-task-starting', detail: `task/${task}`, delivery: { key: `task:task/${task}`, version },
+  fc.record({
+    i: fc.integer({ min: 1, max: 6 }),
+    version: fc.integer({ min: 1, max: 3 }),
+    // What the shell read of the task when the event was late: not read, gone, running, still pending.
+    current: fc.constantFrom<'unread' | 'gone' | 'RUNNING' | 'PENDING'>('unread', 'gone', 'RUNNING', 'PENDING'),
+    createdAt: fc.constantFrom(0, T0 + 2 * 60 * 60_000),
+  }).map(({ i, version, current, createdAt }) => ({
+    type: 'wake',
+    cause: 'dp-task-starting',
+    detail: `task/${i}`,
+    delivery: { key: `task:task/${i}`, version },
+    task: {
+      arn: `task/${i}`,
+      status: 'PROVISIONING',
+      ...(current === 'unread' ? {} : { current: current === 'gone' ? null : { ...task(i, current), createdAt } }),
+    },
   }) as ScalerEvent),
   fc.integer({ min: 1, max: 3 }).map((id) => ({ type: 'wake', cause: 'dp-deployment', detail: `ecs-svc/${id}`, delivery: { key: `deployment:ecs-svc/${id}`, version: 0 } }) as ScalerEvent),
   fc.integer({ min: 1, max: 3 }).map((n) => ({ type: 'wake', cause: 'scale-out-alarm', detail: 'alarm', delivery: { key: `alarm:DpCpuHigh:${n}`, version: 0 } }) as ScalerEvent),
@@ -161,6 +175,8 @@ const steps = fc.array(fc.record({
   afterMs: fc.oneof(fc.integer({ min: 0, max: 20_000 }), fc.integer({ min: 0, max: 40 * 60_000 })),
   // Whether ECS takes a stop decided at this step (it may refuse: throttling).
   stopTaken: fc.boolean(),
+  // How long ago a wake event happened when it is delivered (mostly seconds, sometimes minutes: retried).
+  lagMs: fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 15 * 60_000 })),
 }), { minLength: 1, maxLength: 80 });
 
 interface Trace {
@@ -174,7 +190,7 @@ interface Trace {
 }
 
 /** Drives the core through a script; a stop action is followed by its outcome, as the shell feeds it back. */
-function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: number; stopTaken?: boolean }>): Trace[] {
+function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: number; stopTaken?: boolean; lagMs?: number }>): Trace[] {
   let state = INITIAL_STATE;
   let now = T0;
   const trace: Trace[] = [];
@@ -184,15 +200,18 @@ function run(config: ScalerConfig, script: Array<{ event: ScalerEvent; afterMs: 
     state = d.state;
     return d;
   };
-  for (const { event, afterMs, stopTaken = true } of script) {
+  for (const { event, afterMs, stopTaken = true, lagMs = 0 } of script) {
     now += afterMs;
-    const d = step(event);
+    const d = step(event.type === 'wake' && event.delivery ? { ...event, occurredAt: now - lagMs } : event);
     if (d.actions.some((a) => a.type === 'stop-control-plane')) step(stopTaken ? { type: 'stop-result', ok: true } : { type: 'stop-result', ok: false, error: 'ThrottlingException' });
   }
   return trace;
 }
 
-const isFreshWake = (t: Trace) => t.event.type === 'wake' && t.decision !== 'duplicate';
+/** A wake event the core acted on as one (not a duplicate, not a late event found to need nothing). */
+const isFreshWake = (t: Trace) => t.event.type === 'wake' && t.decision !== 'duplicate' && t.decision !== 'late-event';
+/** When what a wake event reports happened. */
+const happenedAt = (t: Trace) => (t.event.type === 'wake' ? Math.min(t.event.occurredAt ?? t.now, t.now) : t.now);
 
 describe('the pure core, over random event sequences', () => {
   test('the CP is only stopped after a clean look: every DP task the service wants runs the one config from its own address, nothing unread', () => {
@@ -232,7 +251,7 @@ describe('the pure core, over random event sequences', () => {
       let lastWake = -Infinity;
       let lastSleep = -Infinity;
       for (const t of run(config, script)) {
-        if (isFreshWake(t)) lastWake = t.now;
+        if (isFreshWake(t)) lastWake = Math.max(lastWake, happenedAt(t));
         if (t.event.type === 'sleep' && t.decision === 'sleep-requested') lastSleep = t.now;
         if (!t.actions.includes('stop-control-plane')) continue;
         const operator = lastSleep >= lastWake && t.now - lastSleep <= config.sleepRequestValidMs;
@@ -273,10 +292,24 @@ describe('the pure core, over random event sequences', () => {
         const cooling = (phase: string) => phase === 'cooldown' || phase === 'stopping';
         if (extended) {
           expect(cooling(t.before.phase)).toBe(true);
-          expect(t.after.cooldownUntil).toBe(Math.max(t.before.cooldownUntil!, t.now) + config.extensionMs);
+          // From the end of the cooldown, or from when what extends it happened (an overdue cooldown has none left).
+          const from = t.event.type === 'wake' ? Math.min(t.event.occurredAt ?? t.now, t.now) : t.now;
+          expect(t.after.cooldownUntil).toBe(Math.max(t.before.cooldownUntil!, from) + config.extensionMs);
         } else if (cooling(t.before.phase) && cooling(t.after.phase)) {
           expect(t.after.cooldownUntil).toBe(t.before.cooldownUntil);
         }
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('a DP task extends the cooldown at most once, whatever its events and their versions', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      const extensions = new Map<string, number>();
+      for (const t of run(config, script)) {
+        if (t.event.type !== 'wake' || !t.event.delivery || !t.metrics.CooldownExtensions) continue;
+        const n = (extensions.get(t.event.delivery.key) ?? 0) + 1;
+        extensions.set(t.event.delivery.key, n);
+        expect(n).toBe(1);
       }
     }), { numRuns: RUNS });
   });
@@ -343,7 +376,7 @@ describe('the pure core, over random event sequences', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) seen.add(t.decision);
     }), { numRuns: RUNS });
-    for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'stop', 'stop-deferred', 'duplicate', 'sleep-requested', 'sleep-refused']) {
+    for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'stop', 'stopped', 'stop-failed', 'stop-deferred', 'duplicate', 'late-event', 'sleep-requested', 'sleep-refused']) {
       expect(seen).toContain(decision);
     }
   });

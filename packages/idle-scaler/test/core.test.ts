@@ -1,3 +1,4 @@
+import type { DataPlaneTask } from '../src/sync';
 import {
   DEFAULT_CONFIG,
   EMPTY_CONFIG_HASH,
@@ -314,6 +315,86 @@ describe('operator', () => {
   });
 });
 
+describe('late events', () => {
+  const stoppedAfterCooldown = (): ScalerState => {
+    const cooling = inCooldown();
+    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    return decide(stopping, { type: 'stop-result', ok: true }, cooling.cooldownUntil!, config).state;
+  };
+  const late = (task: Partial<DataPlaneTask> | null | undefined, occurredAt: number): ScalerEvent => ({
+    type: 'wake',
+    cause: 'dp-task-starting',
+    detail: 'data plane task task0003 PROVISIONING',
+    delivery: { key: 'task:arn:aws:ecs:us-east-1:123456789012:task/kong/task0003', version: 1 },
+    occurredAt,
+    task: { arn: 'arn:aws:ecs:us-east-1:123456789012:task/kong/task0003', status: 'PROVISIONING', ...(task === undefined ? {} : { current: task === null ? null : dpTask(3, task) }) },
+  });
+
+  test('GIVEN the CP stopped WHEN a 10-minute-old start event arrives for a task that ran before the stop THEN the CP stays stopped', () => {
+    const stopped = stoppedAfterCooldown();
+    const now = stopped.stoppedAt! + 10 * MIN;
+
+    const d = decide(stopped, late({ createdAt: stopped.stoppedAt! - 5 * MIN, startedAt: stopped.stoppedAt! - 4 * MIN }, now - 20 * MIN), now, config);
+
+    expect(d.decision).toBe('late-event');
+    expect(d.reason).toContain('runs since before the last stop');
+    expect(d.actions).toEqual([]);
+    expect(d.state.phase).toBe('idle');
+  });
+
+  test('GIVEN the CP stopped WHEN a late start event arrives for a task created since the stop THEN it wakes the CP (the task has no config)', () => {
+    const stopped = stoppedAfterCooldown();
+    const now = stopped.stoppedAt! + 10 * MIN;
+
+    const d = decide(stopped, late({ createdAt: stopped.stoppedAt! + 2 * MIN, startedAt: stopped.stoppedAt! + 3 * MIN }, now - 8 * MIN), now, config);
+
+    expect(d.decision).toBe('wake');
+    expect(types(d)).toContain('start-control-plane');
+  });
+
+  test('GIVEN any phase WHEN a late start event arrives for a task that is gone THEN nothing happens', () => {
+    const d = decide(inCooldown(), late(null, T0 + 5 * MIN), T0 + 15 * MIN, config);
+
+    expect(d.decision).toBe('late-event');
+    expect(d.reason).toContain('the task is gone');
+    expect(d.metrics).toEqual({});
+  });
+
+  test('GIVEN a cooldown WHEN a late start event arrives for a task still PENDING THEN it extends the cooldown, counted from the event\'s time', () => {
+    const cooling = inCooldown();
+    const occurredAt = cooling.cooldownUntil! + 2 * MIN;
+
+    const d = decide({ ...cooling }, late({ lastStatus: 'PENDING', startedAt: undefined }, occurredAt), occurredAt + 3 * MIN, config);
+
+    expect(d.decision).toBe('extend');
+    expect(d.state.cooldownUntil).toBe(occurredAt + config.extensionMs);
+  });
+
+  test('GIVEN a cooldown WHEN a late start event arrives for a task that runs THEN no extension: the sync check covers it', () => {
+    const d = decide(inCooldown(), late({}, T0 + 5 * MIN), T0 + 15 * MIN, config);
+
+    expect(d.decision).toBe('late-event');
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: 0, scope: expect.anything() }]);
+    expect(d.metrics.CooldownExtensions).toBeUndefined();
+  });
+
+  test('GIVEN the task\'s state could not be read WHEN a late start event arrives THEN it counts as a start (fail safe)', () => {
+    const stopped = stoppedAfterCooldown();
+    const now = stopped.stoppedAt! + 10 * MIN;
+
+    const d = decide(stopped, late(undefined, now - 8 * MIN), now, config);
+
+    expect(d.decision).toBe('wake');
+  });
+
+  test('GIVEN an idle scaler WHEN a late deployment event arrives THEN it looks at the world now instead of waking', () => {
+    const d = decide(INITIAL_STATE, { type: 'wake', cause: 'dp-deployment', detail: 'ecs-svc/9', delivery: { key: 'deployment:ecs-svc/9', version: 0 }, occurredAt: T0 - 10 * MIN }, T0, config);
+
+    expect(d.decision).toBe('late-event');
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: 0, scope: expect.objectContaining({ tasks: true }) }]);
+  });
+});
+
 describe('idle', () => {
   test('GIVEN an idle scaler WHEN the schedule ticks THEN it reads ECS only (the services and the DP tasks)', () => {
     const d = decide(INITIAL_STATE, { type: 'tick' }, T0, config);
@@ -394,6 +475,17 @@ describe('duplicates', () => {
     const late = decide(first.state, dpTaskStarting('task/1', 1), T0 + 1_000, config);
 
     expect(late.decision).toBe('duplicate');
+  });
+
+  test('GIVEN a cooldown WHEN one task\'s PROVISIONING and PENDING events arrive 75 s apart THEN only the first extends it', () => {
+    const cooling = inCooldown();
+    const first = decide(cooling, dpTaskStarting('task/8', 1), T0 + 10 * MIN, config);
+
+    const second = decide(first.state, dpTaskStarting('task/8', 2), T0 + 10 * MIN + 75_000, config);
+
+    expect(first.decision).toBe('extend');
+    expect(second.decision).toBe('duplicate');
+    expect(second.state).toBe(first.state);
   });
 
   test('GIVEN many delivered events WHEN more arrive THEN only the newest are remembered', () => {

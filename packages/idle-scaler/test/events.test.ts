@@ -7,12 +7,20 @@ const filter = { dataPlaneService: 'kong-dp' };
 const T = Date.UTC(2026, 0, 1);
 
 describe('classify', () => {
-  test('GIVEN a DP task PROVISIONING WHEN classified THEN it is a wake keyed by the task with the event version', () => {
+  test('GIVEN a DP task PROVISIONING WHEN classified THEN it is a wake keyed by the task, with its version, its time and the task', () => {
     const incoming = classify(taskStateChange({ cluster: 'kong', service: 'kong-dp', taskId: 'abc', lastStatus: 'PROVISIONING', version: 3, time: T }), filter);
 
     expect(incoming).toEqual({
       kind: 'event',
-      event: { type: 'wake', cause: 'dp-task-starting', detail: 'data plane task abc PROVISIONING', delivery: { key: 'task:arn:aws:ecs:us-east-1:123456789012:task/kong/abc', version: 3 } },
+      event: {
+        type: 'wake',
+        cause: 'dp-task-starting',
+        detail: 'data plane task abc PROVISIONING',
+        delivery: { key: 'task:arn:aws:ecs:us-east-1:123456789012:task/kong/abc', version: 3 },
+        // The event's own time: a late delivery is known as such.
+        occurredAt: T,
+        task: { arn: 'arn:aws:ecs:us-east-1:123456789012:task/kong/abc', status: 'PROVISIONING' },
+      },
     });
   });
 

@@ -1,4 +1,5 @@
 import { MIN, SEC, T0, record, runScenario, type ScenarioRun } from './scenario/scenario';
+import type { WorldEvent } from './scenario/world';
 
 const time = (line: { time: string }) => Date.parse(line.time);
 const metric = (run: ScenarioRun, name: string) => run.world.logs.filter((l) => l[name] !== undefined);
@@ -120,6 +121,50 @@ describe('defect 3: a stop is recorded only once it happened', () => {
     // Recorded after ECS applied it, not before.
     expect(time(stops[0])).toBeGreaterThanOrEqual(run.world.stops[0].at);
     expect(run.world.stops).toHaveLength(1);
+    expect(run.world.cpDesired).toBe(0);
+  });
+});
+
+describe('defect 5: duplicates and late events', () => {
+  test('GIVEN a cooldown WHEN one task\'s PROVISIONING and PENDING events arrive 75 s apart THEN the cooldown is extended once', async () => {
+    const run = await runScenario({
+      durationMs: 30 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(10 * MIN, 'the data plane scales out to 4 tasks: PROVISIONING lasts 75 s', () => {
+          w.faults.dataPlaneProvisionMs = 75 * SEC;
+          w.scaleDataPlane(4);
+        });
+      },
+    });
+    record('defect-5-provisioning-pending-75s', run);
+
+    expectClean(run);
+    expect(metric(run, 'CooldownExtensions')).toHaveLength(1);
+  });
+
+  test('GIVEN a DP task\'s start event delayed 40 minutes (its retries) WHEN it arrives after the CP was stopped THEN the task\'s current state is checked and the CP stays stopped', async () => {
+    let delayed: string | undefined;
+    const run = await runScenario({
+      durationMs: 90 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks: its PROVISIONING event arrives 40 min late, the others are lost', () => {
+          const before = new Set(w.tasks.map((t) => t.id));
+          const isNew = (e: WorldEvent) => e.task !== undefined && !before.has(e.task.id);
+          w.faults.extraDelayMs = (e) => (isNew(e) ? 40 * MIN : 0);
+          w.faults.dropEvent = (e) => isNew(e) && e.task!.lastStatus !== 'PROVISIONING';
+          w.scaleDataPlane(3);
+          delayed = w.tasks[w.tasks.length - 1].id;
+        });
+      },
+    });
+    record('defect-5-late-event-after-stop', run);
+
+    expectClean(run);
+    expect(metric(run, 'Wakes')).toHaveLength(1);
+    const late = run.world.logs.find((l) => String(l.event ?? '').includes(delayed!) && time(l) > T0 + 40 * MIN);
+    expect(late).toBeDefined();
+    expect(late!.decision).toBe('late-event');
     expect(run.world.cpDesired).toBe(0);
   });
 });
