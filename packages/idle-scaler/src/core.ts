@@ -11,7 +11,7 @@
  * arrives as a `stop-result` event.
  */
 
-import { AWS, LATE_EVENT_MS } from './timing';
+import { AWS, CONFIG_PROPAGATION_MS, LATE_EVENT_MS } from './timing';
 import { dataPlaneGaps, describeSync, judgeSync, type DataPlaneTask, type SyncJudgement, type SyncReading } from './sync';
 
 export type { DataPlaneRow, DataPlaneSync, DataPlaneSyncState, DataPlaneTask, SyncJudgement, SyncReading } from './sync';
@@ -37,6 +37,12 @@ export interface ScalerConfig {
    * decided longer ago that left the CP desired did not happen.
    */
   readonly stopGraceMs: number;
+  /**
+   * A stop needs two clean looks at least this far apart, seeing the same
+   * config hash: a change made before the first look has reached the DPs by
+   * the second (OSS has no endpoint for the CP's own hash).
+   */
+  readonly confirmDelayMs: number;
   /** An operator's sleep request is acted on only this long. */
   readonly sleepRequestValidMs: number;
   /**
@@ -58,6 +64,7 @@ export const DEFAULT_CONFIG: ScalerConfig = {
   pollIntervalMs: 5_000,
   extensionCoalesceMs: 60_000,
   stopGraceMs: 60_000,
+  confirmDelayMs: CONFIG_PROPAGATION_MS,
   sleepRequestValidMs: 2 * 60_000,
   lateEventMs: LATE_EVENT_MS,
   // Lambda keeps an async event up to 6 hours (AWS.lambdaMaxEventAgeMs); later ones are checked as late.
@@ -95,6 +102,9 @@ export interface ScalerState {
   readonly configHash?: string;
   /** An operator asked to sleep (cooldown). */
   readonly sleepRequestedAt?: number;
+  /** The first of the two clean looks a stop needs, and the DPs' config hash then ('' for none). */
+  readonly cleanLookAt?: number;
+  readonly cleanLookHash?: string;
   /** When the stop being carried out was decided (stopping). */
   readonly stoppingSince?: number;
   /** ECS refused the stop this many times in a row (stopping): the next look retries it. */
@@ -224,6 +234,7 @@ export type DecisionName =
   | 'synced'
   | 'sync-timeout'
   | 'cooldown'
+  | 'confirming-stop'
   | 'stop'
   | 'stopped'
   | 'stop-failed'
@@ -344,7 +355,7 @@ function onWake(state: ScalerState, event: Extract<ScalerEvent, { type: 'wake' }
       const extended = extend(marked, now, occurredAt, config);
       if (!extended) {
         // Part of the last extension's burst; it still cancels an operator's sleep request.
-        return { state: { ...marked, sleepRequestedAt: undefined }, actions: [], decision: 'already-extended', reason: `${why} (within ${config.extensionCoalesceMs / 1000} s of the last extension)`, metrics: {} };
+        return { state: { ...marked, sleepRequestedAt: undefined, cleanLookAt: undefined, cleanLookHash: undefined }, actions: [], decision: 'already-extended', reason: `${why} (within ${config.extensionCoalesceMs / 1000} s of the last extension)`, metrics: {} };
       }
       return {
         state: extended,
@@ -579,7 +590,7 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
   if (!due && !sleepRequested) {
     const kept = keep();
     return {
-      state: next,
+      state: { ...next, cleanLookAt: undefined, cleanLookHash: undefined },
       actions: kept,
       decision: extendedNow ? 'extend' : 'cooldown',
       reason: [...notes, `${seconds(next.cooldownUntil! - now)} of cooldown left`].join('; '),
@@ -588,7 +599,7 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
   }
 
   const blockers = [...(pushedNow ? ['config push just now'] : []), ...stopBlockers(obs)];
-  const cleared: ScalerState = { ...next, sleepRequestedAt: undefined };
+  const cleared: ScalerState = { ...next, sleepRequestedAt: undefined, cleanLookAt: undefined, cleanLookHash: undefined };
   if (blockers.length > 0 || actions.length > 0) {
     const kept = keep();
     return {
@@ -599,11 +610,33 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
       metrics,
     };
   }
+  // Two clean looks, the propagation delay apart, on one hash: a change pushed
+  // just before the first has reached the DPs (and shows as a push) by the second.
+  const seenHash = judged?.controlPlaneConfigHash ?? '';
+  const first = next.cleanLookAt;
+  if (first === undefined || next.cleanLookHash !== seenHash) {
+    return {
+      state: { ...next, cleanLookAt: now, cleanLookHash: seenHash },
+      actions: [observe('cooldown', config.confirmDelayMs)],
+      decision: 'confirming-stop',
+      reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} and a clean look: looking again in ${seconds(config.confirmDelayMs)} before stopping (a config change made just now would reach the data planes by then)`,
+      metrics,
+    };
+  }
+  if (now - first < config.confirmDelayMs) {
+    return {
+      state: next,
+      actions: [observe('cooldown', config.confirmDelayMs - (now - first))],
+      decision: 'confirming-stop',
+      reason: `second clean look ${seconds(now - first)} after the first: waiting ${seconds(config.confirmDelayMs - (now - first))} more`,
+      metrics,
+    };
+  }
   return {
     state: { ...cleared, phase: 'stopping', stoppingSince: now },
     actions: [{ type: 'stop-control-plane' }],
     decision: 'stop',
-    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running), every task on the control plane's config: ${describeSync(judged!)}`,
+    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running), every task on the control plane's config: ${describeSync(judged!)}; two clean looks ${seconds(now - first)} apart`,
     metrics,
   };
 }
@@ -700,6 +733,8 @@ function extend(state: ScalerState, now: number, from: number, config: ScalerCon
     lastExtendedAt: now,
     extensions: (state.extensions ?? 0) + 1,
     sleepRequestedAt: undefined,
+    cleanLookAt: undefined,
+    cleanLookHash: undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import {
   EMPTY_CONFIG_HASH,
   INITIAL_STATE,
   decide,
+  judge,
   stopBlockers,
   type Observation,
   type ReadError,
@@ -28,6 +29,7 @@ const configs: fc.Arbitrary<ScalerConfig> = fc.record({
   cooldownMs: fc.integer({ min: 1, max: 60 }).map((m) => m * 60_000),
   extensionMs: fc.integer({ min: 2, max: 30 }).map((m) => m * 60_000),
   pollIntervalMs: fc.integer({ min: 1, max: 15 }).map((s) => s * 1000),
+  confirmDelayMs: fc.integer({ min: 1, max: 30 }).map((s) => s * 1000),
 }).map((t) => ({ ...DEFAULT_CONFIG, ...t }));
 
 const counts = (max: number) => fc.record({
@@ -232,6 +234,23 @@ describe('the pure core, over random event sequences', () => {
     }), { numRuns: RUNS });
   });
 
+  test('a stop comes after two clean looks at least the confirm delay apart, with one hash, and no unclean look between', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      let firstClean: { at: number; hash: string } | undefined;
+      for (const t of run(config, script)) {
+        if (t.event.type === 'observed' && t.decision !== 'confirming-stop' && !t.actions.includes('stop-control-plane')) firstClean = undefined;
+        if (t.event.type === 'wake' && t.decision !== 'duplicate' && t.decision !== 'late-event') firstClean = undefined;
+        if (t.decision === 'confirming-stop' && t.after.cleanLookAt === t.now) firstClean = { at: t.now, hash: t.after.cleanLookHash! };
+        if (!t.actions.includes('stop-control-plane')) continue;
+        const obs = (t.event as Extract<ScalerEvent, { type: 'observed' }>).observation;
+        expect(firstClean).toBeDefined();
+        expect(t.now - firstClean!.at).toBeGreaterThanOrEqual(config.confirmDelayMs);
+        expect(judge(obs)?.controlPlaneConfigHash ?? '').toBe(firstClean!.hash);
+        firstClean = undefined;
+      }
+    }), { numRuns: RUNS });
+  });
+
   test('a stop counts (Stops, idle) only once ECS took it; a refused stop leaves the CP wanted', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
@@ -376,7 +395,7 @@ describe('the pure core, over random event sequences', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) seen.add(t.decision);
     }), { numRuns: RUNS });
-    for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'stop', 'stopped', 'stop-failed', 'stop-deferred', 'duplicate', 'late-event', 'sleep-requested', 'sleep-refused']) {
+    for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'confirming-stop', 'stop', 'stopped', 'stop-failed', 'stop-deferred', 'duplicate', 'late-event', 'sleep-requested', 'sleep-refused']) {
       expect(seen).toContain(decision);
     }
   });

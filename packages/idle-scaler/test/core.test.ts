@@ -26,6 +26,17 @@ function types(d: Decision): string[] {
   return d.actions.map((a) => a.type);
 }
 
+/**
+ * The two clean looks a stop needs, the confirm delay apart, from `at`:
+ * returns the second look's decision (the stop) and when it was made.
+ */
+function stopLooks(state: ScalerState, at: number, obs = observed()): Decision & { at: number } {
+  const first = decide(state, obs, at, config);
+  expect(first.decision).toBe('confirming-stop');
+  const second = decide(first.state, obs, at + config.confirmDelayMs, config);
+  return { ...second, at: at + config.confirmDelayMs };
+}
+
 /** Drives the core through idle → wake → sync and returns the cooldown state. */
 function inCooldown(at = T0): ScalerState {
   const woken = decide(INITIAL_STATE, dpTaskStarting(), at, config).state;
@@ -177,33 +188,34 @@ describe('cooldown', () => {
   test('GIVEN a cooldown that is over WHEN the data plane is stable and in sync THEN it stops the control plane', () => {
     const cooling = inCooldown();
 
-    const d = decide(cooling, observed(), cooling.cooldownUntil!, config);
+    const d = stopLooks(cooling, cooling.cooldownUntil!);
 
     expect(d.decision).toBe('stop');
     expect(types(d)).toEqual(['stop-control-plane']);
-    expect(d.state).toMatchObject({ phase: 'stopping', stoppingSince: cooling.cooldownUntil, configHash: HASH_A });
+    expect(d.state).toMatchObject({ phase: 'stopping', stoppingSince: d.at, configHash: HASH_A });
     // Not a stop until ECS took it.
     expect(d.metrics.Stops).toBeUndefined();
   });
 
   test('GIVEN a stop decided WHEN ECS takes it THEN the stop is recorded: idle, Stops', () => {
     const cooling = inCooldown();
-    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const stop = stopLooks(cooling, cooling.cooldownUntil!);
 
-    const d = decide(stopping, { type: 'stop-result', ok: true }, cooling.cooldownUntil! + 80, config);
+    const d = decide(stop.state, { type: 'stop-result', ok: true }, stop.at + 80, config);
 
     expect(d.decision).toBe('stopped');
     // stoppedAt is the decision's time: tasks created after its last look were not in it.
-    expect(d.state).toEqual({ phase: 'idle', stoppedAt: cooling.cooldownUntil, configHash: HASH_A, seen: cooling.seen });
+    expect(d.state).toEqual({ phase: 'idle', stoppedAt: stop.at, configHash: HASH_A, seen: cooling.seen });
     expect(d.metrics.Stops).toBe(1);
   });
 
   test('GIVEN a stop decided WHEN ECS refuses it THEN the CP is still wanted and the next look retries the stop', () => {
     const cooling = inCooldown();
-    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const stopping = stopLooks(cooling, cooling.cooldownUntil!).state;
 
     const failed = decide(stopping, { type: 'stop-result', ok: false, error: 'ThrottlingException: Rate exceeded' }, cooling.cooldownUntil! + 80, config);
-    const retried = decide(failed.state, observed(), cooling.cooldownUntil! + 5_000, config);
+    // The retry is a stop like any other: two clean looks again.
+    const retried = stopLooks(failed.state, cooling.cooldownUntil! + 5_000);
 
     expect(failed.decision).toBe('stop-failed');
     expect(failed.state.phase).toBe('stopping');
@@ -215,7 +227,7 @@ describe('cooldown', () => {
 
   test('GIVEN a stop decided WHEN a wake is written before ECS took the stop THEN the CP is started again', () => {
     const cooling = inCooldown();
-    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const stopping = stopLooks(cooling, cooling.cooldownUntil!).state;
     const woken = decide(stopping, dpTaskStarting('task/7'), cooling.cooldownUntil! + 10, config);
 
     const d = decide(woken.state, { type: 'stop-result', ok: true }, cooling.cooldownUntil! + 80, config);
@@ -228,7 +240,7 @@ describe('cooldown', () => {
 
   test('GIVEN a stop whose invocation died WHEN a look finds the desired count 0 THEN the stop is recorded', () => {
     const cooling = inCooldown();
-    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const stopping = stopLooks(cooling, cooling.cooldownUntil!).state;
 
     const d = decide(stopping, observed({ controlPlane: { desired: 0, running: 1, pending: 0 } }), cooling.cooldownUntil! + MIN, config);
 
@@ -274,13 +286,61 @@ describe('cooldown', () => {
   });
 });
 
+describe('two clean looks before a stop', () => {
+  test('GIVEN the cooldown is over WHEN the first clean look comes THEN nothing stops yet: it looks again after the propagation delay', () => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed(), cooling.cooldownUntil!, config);
+
+    expect(d.decision).toBe('confirming-stop');
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: config.confirmDelayMs, scope: expect.objectContaining({ adminApi: true }) }]);
+    expect(d.state).toMatchObject({ phase: 'cooldown', cleanLookAt: cooling.cooldownUntil, cleanLookHash: HASH_A });
+  });
+
+  test('GIVEN a first clean look WHEN the second comes sooner than the propagation delay THEN it waits the rest', () => {
+    const cooling = inCooldown();
+    const first = decide(cooling, observed(), cooling.cooldownUntil!, config);
+
+    const d = decide(first.state, observed(), cooling.cooldownUntil! + 4_000, config);
+
+    expect(d.decision).toBe('confirming-stop');
+    expect(d.actions).toEqual([{ type: 'observe', afterMs: config.confirmDelayMs - 4_000, scope: expect.anything() }]);
+  });
+
+  test('GIVEN a first clean look WHEN the DPs report another hash at the second (a change made just before the first) THEN it is a config push: no stop, an extension', () => {
+    const cooling = inCooldown();
+    const first = decide(cooling, observed(), cooling.cooldownUntil!, config);
+
+    const d = decide(first.state, observed({ sync: inSync(2, HASH_B) }), cooling.cooldownUntil! + config.confirmDelayMs, config);
+
+    expect(d.decision).toBe('extend');
+    expect(types(d)).not.toContain('stop-control-plane');
+    expect(d.state.cleanLookAt).toBeUndefined();
+  });
+
+  test('GIVEN a first clean look WHEN the second is not clean THEN the first is forgotten', () => {
+    const cooling = inCooldown();
+    const first = decide(cooling, observed(), cooling.cooldownUntil!, config);
+
+    const d = decide(first.state, observed({ dataPlane: dpCounts({ pending: 1 }) }), cooling.cooldownUntil! + config.confirmDelayMs, config);
+    const again = decide(d.state, observed(), cooling.cooldownUntil! + 2 * config.confirmDelayMs, config);
+
+    expect(d.decision).toBe('stop-deferred');
+    expect(again.decision).toBe('confirming-stop');
+  });
+
+  test('GIVEN the propagation delay WHEN derived THEN it is Kong\'s push delay, the ping tick after applying, and the apply margin', () => {
+    expect(config.confirmDelayMs).toBe(5_000 + 1_000 + 4_000);
+  });
+});
+
 describe('operator', () => {
   test('GIVEN a cooldown WHEN an operator asks to sleep and the data plane is stable THEN it stops before the cooldown is over', () => {
     const cooling = inCooldown();
     const asked = decide(cooling, { type: 'sleep' }, T0 + 2 * MIN, config);
     expect(asked.decision).toBe('sleep-requested');
 
-    const d = decide(asked.state, observed(), T0 + 2 * MIN + 1_000, config);
+    const d = stopLooks(asked.state, T0 + 2 * MIN + 1_000);
 
     expect(d.decision).toBe('stop');
     expect(d.reason).toContain('operator asked to sleep');
@@ -318,7 +378,7 @@ describe('operator', () => {
 describe('late events', () => {
   const stoppedAfterCooldown = (): ScalerState => {
     const cooling = inCooldown();
-    const stopping = decide(cooling, observed(), cooling.cooldownUntil!, config).state;
+    const stopping = stopLooks(cooling, cooling.cooldownUntil!).state;
     return decide(stopping, { type: 'stop-result', ok: true }, cooling.cooldownUntil!, config).state;
   };
   const late = (task: Partial<DataPlaneTask> | null | undefined, occurredAt: number): ScalerEvent => ({
@@ -420,7 +480,7 @@ describe('idle', () => {
   });
 
   test('GIVEN a control plane just stopped WHEN a tick still sees it desired THEN that is our own stop in flight', () => {
-    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopping = stopLooks(inCooldown(), inCooldown().cooldownUntil!).state;
     const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
 
     const d = decide(stopped, observed({ controlPlane: cpCounts(1), sync: undefined }), stopped.stoppedAt! + 10_000, config);
@@ -429,7 +489,7 @@ describe('idle', () => {
   });
 
   test('GIVEN the CP stopped WHEN an idle look finds a DP task created since, running and the counts stable (its events lost) THEN it wakes the CP', () => {
-    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopping = stopLooks(inCooldown(), inCooldown().cooldownUntil!).state;
     const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
     const later = stopped.stoppedAt! + 10 * MIN;
     const fresh = dpTask(3, { createdAt: later - 2 * MIN, startedAt: later - MIN });
@@ -442,7 +502,7 @@ describe('idle', () => {
   });
 
   test('GIVEN the CP stopped WHEN an idle look finds only tasks that were in the stop\'s last look THEN it stays idle', () => {
-    const stopping = decide(inCooldown(), observed(), inCooldown().cooldownUntil!, config).state;
+    const stopping = stopLooks(inCooldown(), inCooldown().cooldownUntil!).state;
     const stopped = decide(stopping, { type: 'stop-result', ok: true }, inCooldown().cooldownUntil!, config).state;
 
     const d = decide(stopped, observed({ controlPlane: { desired: 0, running: 0, pending: 0 }, sync: undefined }), stopped.stoppedAt! + 10 * MIN, config);

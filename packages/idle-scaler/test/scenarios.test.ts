@@ -1,3 +1,4 @@
+import { CONFIG_PROPAGATION_MS } from '../src/timing';
 import { MIN, SEC, T0, record, runScenario, type ScenarioRun } from './scenario/scenario';
 import type { WorldEvent } from './scenario/world';
 
@@ -166,6 +167,45 @@ describe('defect 5: duplicates and late events', () => {
     expect(late).toBeDefined();
     expect(late!.decision).toBe('late-event');
     expect(run.world.cpDesired).toBe(0);
+  });
+});
+
+describe('defect 6: two clean looks before a stop', () => {
+  test('GIVEN the cooldown is over WHEN an admin changes the config half a second before the look that would stop THEN the CP stays, the push extends the cooldown, and the later stop finds every DP on the new config', async () => {
+    let changedAt = 0;
+    const run = await runScenario({
+      durationMs: 75 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(20 * MIN, 'watching for the first tick after the cooldown: an admin changes the config half a second before it', () => {
+          const due = w.storedState()!.cooldownUntil!;
+          const firstLook = Math.ceil(due / MIN) * MIN;
+          w.sim.at(firstLook - 500, () => { changedAt = w.sim.t; expect(w.adminChange()).toBe(true); });
+        });
+      },
+    });
+    record('defect-6-change-before-stop', run);
+
+    expectClean(run);
+    const stop = run.world.stops[0];
+    expect(stop).toBeDefined();
+    expect(changedAt).toBeGreaterThan(T0 + 30 * MIN);
+    expect(stop.at).toBeGreaterThan(changedAt + run.world.config.extensionMs);
+    expect(stop.dataPlanes.filter((d) => d.desiredStatus === 'RUNNING').every((d) => d.hash === stop.cpConfigHash)).toBe(true);
+    expect(run.world.decisions('extend').some((l) => l.reason.includes('config push'))).toBe(true);
+  });
+
+  test('GIVEN a stop WHEN it is decided THEN its two clean looks were at least the propagation delay apart, with one hash', async () => {
+    const run = await runScenario({
+      durationMs: 45 * MIN,
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3)),
+    });
+
+    expectClean(run);
+    const stop = run.world.decisions('stop')[0];
+    const first = run.world.logs.filter((l) => l.decision === 'confirming-stop' && time(l) <= time(stop)).at(-1)!;
+    expect(first).toBeDefined();
+    expect(time(stop) - time(first)).toBeGreaterThanOrEqual(CONFIG_PROPAGATION_MS);
   });
 });
 
