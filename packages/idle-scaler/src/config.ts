@@ -13,6 +13,7 @@ export const ENV = {
   adminApiUrl: 'ADMIN_API_URL',
   syncTimeoutSeconds: 'SYNC_TIMEOUT_SECONDS',
   cooldownSeconds: 'COOLDOWN_SECONDS',
+  wakeBoundSeconds: 'WAKE_BOUND_SECONDS',
   extensionSeconds: 'EXTENSION_SECONDS',
   pollIntervalSeconds: 'POLL_INTERVAL_SECONDS',
   staleAfterSeconds: 'STALE_AFTER_SECONDS',
@@ -67,6 +68,12 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   }
 
   const database = env[ENV.databaseCluster]?.trim();
+  const syncTimeoutMs = seconds(ENV.syncTimeoutSeconds, DEFAULT_CONFIG.syncTimeoutMs / 1000, 10, 14 * 60) * 1000;
+  // A few sync timeouts by default; it must leave the wait for sync room to end first.
+  const wakeBoundMs = seconds(ENV.wakeBoundSeconds, (3 * syncTimeoutMs) / 1000, 60, 24 * 3600) * 1000;
+  if (wakeBoundMs <= syncTimeoutMs) {
+    throw new Error(`environment variable ${ENV.wakeBoundSeconds} is ${JSON.stringify(env[ENV.wakeBoundSeconds])}: expected more seconds than ${ENV.syncTimeoutSeconds} (${syncTimeoutMs / 1000})`);
+  }
   return {
     cluster: required(ENV.cluster),
     controlPlaneService: required(ENV.controlPlaneService),
@@ -79,7 +86,8 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     metricsNamespace: env[ENV.metricsNamespace]?.trim() || 'KongHybrid/IdleScaler',
     config: {
       ...DEFAULT_CONFIG,
-      syncTimeoutMs: seconds(ENV.syncTimeoutSeconds, DEFAULT_CONFIG.syncTimeoutMs / 1000, 10, 14 * 60) * 1000,
+      syncTimeoutMs,
+      wakeBoundMs,
       cooldownMs: seconds(ENV.cooldownSeconds, DEFAULT_CONFIG.cooldownMs / 1000, 60, 24 * 3600) * 1000,
       extensionMs: seconds(ENV.extensionSeconds, DEFAULT_CONFIG.extensionMs / 1000, 60, 24 * 3600) * 1000,
       pollIntervalMs: seconds(ENV.pollIntervalSeconds, DEFAULT_CONFIG.pollIntervalMs / 1000, 1, MAX_POLL_INTERVAL_SECONDS) * 1000,

@@ -22,6 +22,14 @@ export interface ScalerConfig {
   readonly syncTimeoutMs: number;
   /** How long the CP stays up after the DPs are in sync. */
   readonly cooldownMs: number;
+  /**
+   * The bound on a wake that goes wrong: a CP whose Admin API has not
+   * answered once this long after the wake is stopped (NeverHealthy), and a
+   * stop deferred this long past the cooldown's end is reported as such
+   * (StopDeferredFor, the metric the deferred-stop alarm watches). Longer
+   * than the sync timeout.
+   */
+  readonly wakeBoundMs: number;
   /** What a DP start, a deployment, an alarm or a config push adds to the remaining cooldown. */
   readonly extensionMs: number;
   /** How often to look while waiting for the CP and the DPs (at most 15 s). */
@@ -60,6 +68,7 @@ export interface ScalerConfig {
 export const DEFAULT_CONFIG: ScalerConfig = {
   syncTimeoutMs: 5 * 60_000,
   cooldownMs: 30 * 60_000,
+  wakeBoundMs: 3 * 5 * 60_000,
   extensionMs: 15 * 60_000,
   pollIntervalMs: 5_000,
   extensionCoalesceMs: 60_000,
@@ -91,6 +100,8 @@ export interface ScalerState {
   readonly wakeReason?: string;
   /** When the CP was first seen running in this wake. */
   readonly controlPlaneRunningAt?: number;
+  /** When the CP's Admin API first answered in this wake: a later failed read is a failed read, not a CP that never came up. */
+  readonly answeredAt?: number;
   /** When the DPs were seen in sync (or the wait gave up). */
   readonly syncedAt?: number;
   readonly syncTimedOut?: boolean;
@@ -219,6 +230,8 @@ export type MetricName =
   | 'ControlPlaneRunning'
   | 'CooldownExtensions'
   | 'Stops'
+  | 'StopDeferredFor'
+  | 'NeverHealthy'
   | 'Failures';
 
 export type DecisionName =
@@ -425,12 +438,36 @@ function onObserved(state: ScalerState, obs: Observation, now: number, config: S
   if (failures > 0) metrics.Failures = failures;
   const withMetrics = (d: Decision): Decision => ({ ...d, metrics: { ...metrics, ...d.metrics } });
 
+  if (state.phase === 'waking' || state.phase === 'cooldown') {
+    const answeredAt = state.answeredAt ?? (obs.sync ? now : undefined);
+    if (answeredAt === undefined && now - (state.wokeAt ?? now) >= config.wakeBoundMs) return withMetrics(neverHealthy(state, obs, now, config));
+    if (answeredAt !== state.answeredAt) state = { ...state, answeredAt };
+  }
   switch (state.phase) {
     case 'idle': return withMetrics(observedIdle(state, obs, now, config));
     case 'waking': return withMetrics(observedWaking(state, obs, now, config));
     case 'cooldown': return withMetrics(observedCooldown(state, obs, now, config));
     case 'stopping': return withMetrics(observedStopping(state, obs, now, config));
   }
+}
+
+/**
+ * The CP's Admin API has not answered once since the wake, the bound ago: a
+ * CP that crash-loops, cannot reach its database, or runs a bad image. It
+ * serves no DP; keeping it up only costs. Stop it and say so (NeverHealthy,
+ * the construct's alarm). A CP that answered once and then failed a read is
+ * not this: that is a failed read, and it keeps the CP (fail safe).
+ */
+function neverHealthy(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {
+  const why = obs.errors.find((e) => e.source === 'admin-api')?.message ?? 'not read';
+  return {
+    // The cooldown, if any, is over for a CP that serves nobody (a refused stop comes back to an overdue one).
+    state: { ...state, phase: 'stopping', stoppingSince: now, cooldownUntil: Math.min(state.cooldownUntil ?? now, now), sleepRequestedAt: undefined, cleanLookAt: undefined, cleanLookHash: undefined },
+    actions: [{ type: 'stop-control-plane' }],
+    decision: 'stop',
+    reason: `the control plane's Admin API has not answered once in ${seconds(now - (state.wokeAt ?? now))} since the wake (bound ${seconds(config.wakeBoundMs)}; last: ${why}): stopping a control plane that never became healthy`,
+    metrics: { NeverHealthy: 1 },
+  };
 }
 
 /**
@@ -456,7 +493,8 @@ function observedStopping(state: ScalerState, obs: Observation, now: number, con
     return { state, actions: [], decision: 'observe', reason: cp ? 'stop in flight' : 'stop in flight; control plane service not read', metrics: {} };
   }
   const back: ScalerState = { ...state, phase: 'cooldown', stoppingSince: undefined, stopFailures: undefined };
-  const d = observedCooldown(back, obs, now, config);
+  // Back in the cooldown, with every check a cooldown look makes (the bound's first).
+  const d = onObserved(back, obs, now, config);
   const why = failed ? `ECS refused the stop ${state.stopFailures} time(s)` : `the stop decided ${seconds(now - since)} ago did not happen`;
   return { ...d, reason: `${why}; ${d.reason}` };
 }
@@ -602,12 +640,15 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
   const cleared: ScalerState = { ...next, sleepRequestedAt: undefined, cleanLookAt: undefined, cleanLookHash: undefined };
   if (blockers.length > 0 || actions.length > 0) {
     const kept = keep();
+    // Every deferred stop says how long the stop has been due: the deferred-stop alarm fires at the bound.
+    const overdue = due ? now - next.cooldownUntil! : undefined;
+    const bound = overdue !== undefined && overdue >= config.wakeBoundMs ? ` (due for ${seconds(overdue)}, past the bound of ${seconds(config.wakeBoundMs)})` : '';
     return {
       state: cleared,
       actions: kept,
-      decision: sleepRequested ? 'sleep-refused' : 'stop-deferred',
-      reason: [...notes, `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} but the control plane stays: ${blockers.join('; ') || 'it was not running'}`].join('; '),
-      metrics,
+      decision: sleepRequested && !due ? 'sleep-refused' : 'stop-deferred',
+      reason: [...notes, `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} but the control plane stays${bound}: ${blockers.join('; ') || 'it was not running'}`].join('; '),
+      metrics: overdue !== undefined ? { ...metrics, StopDeferredFor: overdue } : metrics,
     };
   }
   // Two clean looks, the propagation delay apart, on one hash: a change pushed

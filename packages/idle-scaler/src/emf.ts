@@ -17,6 +17,8 @@ export const METRIC_UNITS: Readonly<Record<MetricName, 'Count' | 'Milliseconds'>
   ControlPlaneRunning: 'Count',
   CooldownExtensions: 'Count',
   Stops: 'Count',
+  StopDeferredFor: 'Milliseconds',
+  NeverHealthy: 'Count',
   Failures: 'Count',
 };
 

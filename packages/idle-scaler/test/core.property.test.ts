@@ -30,7 +30,8 @@ const configs: fc.Arbitrary<ScalerConfig> = fc.record({
   extensionMs: fc.integer({ min: 2, max: 30 }).map((m) => m * 60_000),
   pollIntervalMs: fc.integer({ min: 1, max: 15 }).map((s) => s * 1000),
   confirmDelayMs: fc.integer({ min: 1, max: 30 }).map((s) => s * 1000),
-}).map((t) => ({ ...DEFAULT_CONFIG, ...t }));
+  boundSyncTimeouts: fc.integer({ min: 2, max: 4 }),
+}).map(({ boundSyncTimeouts, ...t }) => ({ ...DEFAULT_CONFIG, ...t, wakeBoundMs: boundSyncTimeouts * t.syncTimeoutMs }));
 
 const counts = (max: number) => fc.record({
   desired: fc.integer({ min: 0, max }),
@@ -219,7 +220,7 @@ describe('the pure core, over random event sequences', () => {
   test('the CP is only stopped after a clean look: every DP task the service wants runs the one config from its own address, nothing unread', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
-        if (!t.actions.includes('stop-control-plane')) continue;
+        if (!t.actions.includes('stop-control-plane') || t.metrics.NeverHealthy) continue;
         expect(t.event.type).toBe('observed');
         const obs = (t.event as Extract<ScalerEvent, { type: 'observed' }>).observation;
         expect(stopBlockers(obs)).toEqual([]);
@@ -241,12 +242,41 @@ describe('the pure core, over random event sequences', () => {
         if (t.event.type === 'observed' && t.decision !== 'confirming-stop' && !t.actions.includes('stop-control-plane')) firstClean = undefined;
         if (t.event.type === 'wake' && t.decision !== 'duplicate' && t.decision !== 'late-event') firstClean = undefined;
         if (t.decision === 'confirming-stop' && t.after.cleanLookAt === t.now) firstClean = { at: t.now, hash: t.after.cleanLookHash! };
-        if (!t.actions.includes('stop-control-plane')) continue;
+        if (!t.actions.includes('stop-control-plane') || t.metrics.NeverHealthy) continue;
         const obs = (t.event as Extract<ScalerEvent, { type: 'observed' }>).observation;
         expect(firstClean).toBeDefined();
         expect(t.now - firstClean!.at).toBeGreaterThanOrEqual(config.confirmDelayMs);
         expect(judge(obs)?.controlPlaneConfigHash ?? '').toBe(firstClean!.hash);
         firstClean = undefined;
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('a CP is stopped unclean only when its Admin API has not answered once since the wake, the bound ago; then NeverHealthy says so', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      let wokeAt: number | undefined;
+      let answered = false;
+      for (const t of run(config, script)) {
+        if (t.before.phase === 'idle' && t.after.phase === 'waking') {
+          wokeAt = t.now;
+          answered = false;
+        }
+        const read = t.event.type === 'observed' && t.event.observation.sync !== undefined;
+        if (t.metrics.NeverHealthy) {
+          expect(t.actions).toContain('stop-control-plane');
+          expect(answered || read).toBe(false);
+          expect(t.now - wokeAt!).toBeGreaterThanOrEqual(config.wakeBoundMs);
+        }
+        if (read && wokeAt !== undefined && t.before.phase !== 'idle') answered = true;
+      }
+    }), { numRuns: RUNS });
+  });
+
+  test('every deferred stop reports how long the stop has been due', () => {
+    fc.assert(fc.property(configs, steps, (config, script) => {
+      for (const t of run(config, script)) {
+        if (t.decision !== 'stop-deferred') continue;
+        expect(t.metrics.StopDeferredFor).toBe(t.now - t.before.cooldownUntil!);
       }
     }), { numRuns: RUNS });
   });
@@ -272,7 +302,7 @@ describe('the pure core, over random event sequences', () => {
       for (const t of run(config, script)) {
         if (isFreshWake(t)) lastWake = Math.max(lastWake, happenedAt(t));
         if (t.event.type === 'sleep' && t.decision === 'sleep-requested') lastSleep = t.now;
-        if (!t.actions.includes('stop-control-plane')) continue;
+        if (!t.actions.includes('stop-control-plane') || t.metrics.NeverHealthy) continue;
         const operator = lastSleep >= lastWake && t.now - lastSleep <= config.sleepRequestValidMs;
         if (!operator) {
           expect(t.now).toBeGreaterThanOrEqual(t.before.cooldownUntil!);
@@ -349,7 +379,7 @@ describe('the pure core, over random event sequences', () => {
   test('a look whose ECS or Admin API read failed never stops the CP (fail safe); the database\'s status does not bear on a stop', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
-        if (t.event.type === 'observed' && t.event.observation.errors.some((e) => e.source !== 'rds')) {
+        if (t.event.type === 'observed' && t.event.observation.errors.some((e) => e.source !== 'rds') && !t.metrics.NeverHealthy) {
           expect(t.actions).not.toContain('stop-control-plane');
         }
       }
@@ -393,10 +423,14 @@ describe('the pure core, over random event sequences', () => {
   test('the sequences reach every phase and decision that matters (the generators are not vacuous)', () => {
     const seen = new Set<string>();
     fc.assert(fc.property(configs, steps, (config, script) => {
-      for (const t of run(config, script)) seen.add(t.decision);
+      for (const t of run(config, script)) {
+        seen.add(t.decision);
+        for (const [name, value] of Object.entries(t.metrics)) if (value !== undefined) seen.add(`metric:${name}`);
+      }
     }), { numRuns: RUNS });
     for (const decision of ['wake', 'synced', 'sync-timeout', 'extend', 'already-extended', 'confirming-stop', 'stop', 'stopped', 'stop-failed', 'stop-deferred', 'duplicate', 'late-event', 'sleep-requested', 'sleep-refused']) {
       expect(seen).toContain(decision);
     }
+    for (const metric of ['NeverHealthy', 'StopDeferredFor', 'Stops', 'CooldownExtensions']) expect(seen).toContain(`metric:${metric}`);
   });
 });

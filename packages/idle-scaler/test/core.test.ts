@@ -286,6 +286,46 @@ describe('cooldown', () => {
   });
 });
 
+describe('bounded wakes', () => {
+  const unreadable = { sync: undefined, errors: [{ source: 'admin-api' as const, message: 'connect ECONNREFUSED' }] };
+
+  test('GIVEN a CP whose Admin API has never answered since the wake WHEN the bound passes THEN it is stopped and NeverHealthy says so', () => {
+    const woken = decide(INITIAL_STATE, dpTaskStarting(), T0, config).state;
+    const timedOut = decide(woken, observed(unreadable), T0 + config.syncTimeoutMs, config);
+
+    const before = decide(timedOut.state, observed(unreadable), T0 + config.wakeBoundMs - 1, config);
+    const d = decide(before.state, observed(unreadable), T0 + config.wakeBoundMs, config);
+
+    expect(timedOut.decision).toBe('sync-timeout');
+    expect(before.decision).toBe('cooldown');
+    expect(d.decision).toBe('stop');
+    expect(types(d)).toEqual(['stop-control-plane']);
+    expect(d.metrics.NeverHealthy).toBe(1);
+    expect(d.reason).toContain('has not answered once in 900 s since the wake');
+  });
+
+  test('GIVEN a CP that answered once WHEN its Admin API then fails past the bound THEN it is a failed read: the CP stays (fail safe), every deferred stop reports how long it has been due', () => {
+    const cooling = inCooldown();
+    const late = cooling.cooldownUntil! + config.wakeBoundMs;
+
+    const d = decide(cooling, observed(unreadable), late, config);
+
+    expect(d.decision).toBe('stop-deferred');
+    expect(types(d)).not.toContain('stop-control-plane');
+    expect(d.metrics.NeverHealthy).toBeUndefined();
+    expect(d.metrics.StopDeferredFor).toBe(config.wakeBoundMs);
+    expect(d.reason).toContain('past the bound of 900 s');
+  });
+
+  test('GIVEN a stop due for a minute WHEN it is deferred THEN StopDeferredFor is that minute', () => {
+    const cooling = inCooldown();
+
+    const d = decide(cooling, observed({ dataPlane: dpCounts({ pending: 1 }) }), cooling.cooldownUntil! + MIN, config);
+
+    expect(d.metrics.StopDeferredFor).toBe(MIN);
+  });
+});
+
 describe('two clean looks before a stop', () => {
   test('GIVEN the cooldown is over WHEN the first clean look comes THEN nothing stops yet: it looks again after the propagation delay', () => {
     const cooling = inCooldown();

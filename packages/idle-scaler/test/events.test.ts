@@ -70,8 +70,13 @@ describe('readSettings', () => {
   test('GIVEN the construct\'s environment WHEN read THEN the seed\'s timings apply by default', () => {
     const settings = readSettings(env);
 
-    expect(settings.config).toMatchObject({ syncTimeoutMs: 300_000, cooldownMs: 1_800_000, extensionMs: 900_000, pollIntervalMs: 5_000 });
+    expect(settings.config).toMatchObject({ syncTimeoutMs: 300_000, cooldownMs: 1_800_000, extensionMs: 900_000, pollIntervalMs: 5_000, wakeBoundMs: 900_000 });
     expect(settings.databaseCluster).toBeUndefined();
+  });
+
+  test('GIVEN a sync timeout and no wake bound WHEN read THEN the bound is three sync timeouts', () => {
+    expect(readSettings({ ...env, SYNC_TIMEOUT_SECONDS: '120' }).config.wakeBoundMs).toBe(360_000);
+    expect(readSettings({ ...env, SYNC_TIMEOUT_SECONDS: '120', WAKE_BOUND_SECONDS: '3600' }).config.wakeBoundMs).toBe(3_600_000);
   });
 
   test.each([
@@ -79,6 +84,7 @@ describe('readSettings', () => {
     [{ ADMIN_API_URL: 'kong-cp:8001' }, 'environment variable ADMIN_API_URL is "kong-cp:8001": expected an http(s) URL'],
     [{ COOLDOWN_SECONDS: 'half an hour' }, 'environment variable COOLDOWN_SECONDS is "half an hour": expected a number of seconds from 60 to 86400'],
     [{ SYNC_TIMEOUT_SECONDS: '900' }, 'environment variable SYNC_TIMEOUT_SECONDS is "900": expected a number of seconds from 10 to 840'],
+    [{ WAKE_BOUND_SECONDS: '300' }, 'environment variable WAKE_BOUND_SECONDS is "300": expected more seconds than SYNC_TIMEOUT_SECONDS (300)'],
   ])('GIVEN %o WHEN read THEN the error names the variable and the value', (override, message) => {
     expect(() => readSettings({ ...env, ...override })).toThrow(message);
   });

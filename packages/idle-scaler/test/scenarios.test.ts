@@ -126,6 +126,46 @@ describe('defect 3: a stop is recorded only once it happened', () => {
   });
 });
 
+describe('defect 4: bounded wakes', () => {
+  test('GIVEN a CP that never becomes healthy WHEN the wake bound passes THEN the scaler alarms and stops it', async () => {
+    const run = await runScenario({
+      durationMs: 40 * MIN,
+      script: (w, at) => {
+        at(0, 'the CP\'s Kong cannot start (a bad setting)', () => { w.faults.controlPlaneBroken = true; });
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+      },
+    });
+    record('defect-4-cp-never-healthy', run);
+
+    expectClean(run);
+    const alarm = metric(run, 'NeverHealthy');
+    expect(alarm.length).toBeGreaterThan(0);
+    const wake = time(run.world.decisions('wake')[0]);
+    expect(time(alarm[0]) - wake).toBeGreaterThanOrEqual(3 * run.world.config.syncTimeoutMs);
+    expect(run.world.stops.length).toBeGreaterThan(0);
+    expect(run.world.stops[0].at - wake).toBeLessThan(3 * run.world.config.syncTimeoutMs + 2 * MIN);
+  });
+
+  test('GIVEN a DP that the CP will not configure WHEN the stop has been due for the bound THEN every deferred stop reports StopDeferredFor, past the bound, and the CP stays', async () => {
+    const run = await runScenario({
+      durationMs: 75 * MIN,
+      script: (w, at) => {
+        at(0, 'new DP tasks run a Kong the CP will not configure', () => { w.faults.incompatibleDataPlanes = true; });
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+      },
+    });
+    record('defect-4-dp-never-configured', run);
+
+    expectClean(run);
+    const deferred = run.world.decisions('stop-deferred');
+    expect(deferred.length).toBeGreaterThan(10);
+    expect(deferred.every((d) => typeof d.StopDeferredFor === 'number')).toBe(true);
+    expect(Math.max(...deferred.map((d) => d.StopDeferredFor as number))).toBeGreaterThanOrEqual(3 * run.world.config.syncTimeoutMs);
+    expect(run.world.stops).toHaveLength(0);
+    expect(run.world.cpDesired).toBe(1);
+  });
+});
+
 describe('defect 5: duplicates and late events', () => {
   test('GIVEN a cooldown WHEN one task\'s PROVISIONING and PENDING events arrive 75 s apart THEN the cooldown is extended once', async () => {
     const run = await runScenario({

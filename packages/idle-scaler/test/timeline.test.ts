@@ -85,7 +85,7 @@ describe('timelines', () => {
     process.stdout.write(`\nTimeline: idle → DP scale-out → CP started → DPs in sync → cooldown → config push → CP stopped\n${h.timeline()}\n\n`);
   });
 
-  test('GIVEN the CP\'s Admin API cannot be reached WHEN the DP scales out THEN the scaler gives up waiting after the sync timeout and never stops the CP it cannot read', async () => {
+  test('GIVEN the CP\'s Admin API never answers WHEN the DP scales out THEN the scaler gives up waiting after the sync timeout, and at the wake bound stops the CP that never became healthy', async () => {
     const h = await harness();
     h.world.adminApiBroken = true;
 
@@ -97,21 +97,37 @@ describe('timelines', () => {
     expect(timeout.reason).toContain('admin-api unreadable');
     expect(at(timeout) - T0).toBeGreaterThanOrEqual(h.config.syncTimeoutMs);
 
-    // Past the cooldown: the CP stays while its Admin API cannot be read, and each look counts a failure.
+    await h.ticks(h.config.wakeBoundMs);
+    const stop = h.decisions('stop')[0];
+    expect(stop).toMatchObject({ NeverHealthy: 1 });
+    expect(stop.reason).toContain('has not answered once');
+    expect(at(stop) - T0).toBeGreaterThanOrEqual(h.config.wakeBoundMs);
+    expect(at(stop) - T0).toBeLessThan(h.config.wakeBoundMs + MIN);
+    expect(await h.world.controlPlaneDesiredCount()).toBe(0);
+
+    record('admin-api-never-answers', h);
+  });
+
+  test('GIVEN the CP answered once WHEN its Admin API then cannot be read past the cooldown THEN the CP stays (fail safe), each deferred stop reports how long it has been due, and the next readable look stops it', async () => {
+    const h = await harness();
+    await h.dataPlaneTaskStarting('dp-task-9');
+    expect(h.decisions('synced')).toHaveLength(1);
+    h.world.adminApiBroken = true;
+
     await h.ticks(h.config.cooldownMs + 5 * MIN);
     const deferred = h.decisions('stop-deferred');
     expect(deferred.length).toBeGreaterThanOrEqual(4);
-    expect(deferred.every((d) => d.Failures === 1 && d.reason.includes('admin-api unreadable'))).toBe(true);
+    expect(deferred.every((d) => d.Failures === 1 && d.reason.includes('admin-api unreadable') && typeof d.StopDeferredFor === 'number')).toBe(true);
     expect(h.decisions('stop')).toHaveLength(0);
     expect(await h.world.controlPlaneDesiredCount()).toBe(1);
 
-    // Back: the next look stops it.
+    // Back: the next looks stop it.
     h.world.adminApiBroken = false;
     await h.ticks(2 * MIN);
-    expect(h.decisions('stop')).toHaveLength(1);
+    expect(h.decisions('stopped')).toHaveLength(1);
     expect(await h.world.controlPlaneDesiredCount()).toBe(0);
 
-    record('admin-api-down', h);
+    record('admin-api-down-after-sync', h);
   });
 
   describe('with ECS throttling the scaler', () => {
