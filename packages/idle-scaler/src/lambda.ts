@@ -18,8 +18,8 @@ const SDK = { maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, reques
 /** The real ports: AWS SDK clients, the Kong Admin API, the system clock, CloudWatch Logs (stdout). */
 export function realPorts(settings: FunctionSettings): ScalerPorts {
   const clock = systemClock;
-  // One retry, within a short deadline: the next poll is never more than 15 s away.
-  const admin = createKongAdminClient({ baseUrl: settings.adminApiUrl, timeoutMs: settings.adminApiTimeoutMs, retries: 1 });
+  // One retry, within a short deadline: the next poll is never more than 15 s away. Its wait is the Clock's.
+  const admin = createKongAdminClient({ baseUrl: settings.adminApiUrl, timeoutMs: settings.adminApiTimeoutMs, retries: 1, clock });
   return {
     store: new DynamoStateStore(new DynamoDBClient(SDK), settings.stateTable, clock),
     services: new EcsServices(new ECSClient(SDK), settings),

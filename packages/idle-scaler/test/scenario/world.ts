@@ -160,7 +160,7 @@ export interface WorldOptions {
   /** Data plane tasks running (and configured) at the start, with the CP stopped. */
   readonly dataPlaneTasks?: number;
   readonly databaseStatus?: 'available' | 'stopped' | 'stopping';
-  /** Admin API client retries (the Lambda uses 1). */
+  /** Admin API client retries. @default 1, as the Lambda */
   readonly adminRetries?: number;
   /** How many addresses the data planes' subnet has free (a small pool reuses them soon). @default 240 */
   readonly ipPool?: number;
@@ -264,7 +264,8 @@ export class World {
     const rds = { send: (command: unknown) => this.call(inv, 'rds', command, () => this.rdsApi(command)) } as unknown as Pick<RDSClient, 'send'>;
     const ddb = { send: (command: unknown) => this.call(inv, 'dynamodb', command, () => this.dynamoApi(command)) } as unknown as Pick<DynamoDBClient, 'send'>;
     const fetch = ((request: Request) => this.call(inv, 'kong', request, () => this.kongApi(request))) as unknown as typeof globalThis.fetch;
-    const admin = createKongAdminClient({ baseUrl: 'http://kong-cp.kong.local:8001', fetch, timeoutMs: 3_000, retries: this.options.adminRetries ?? 0 });
+    // As the Lambda builds it: one retry, its wait on the (virtual) Clock.
+    const admin = createKongAdminClient({ baseUrl: 'http://kong-cp.kong.local:8001', fetch, timeoutMs: 3_000, retries: this.options.adminRetries ?? 1, clock });
     return {
       store: new DynamoStateStore(ddb, 'idle-scaler-state', clock),
       services: new EcsServices(ecs, { cluster: CLUSTER, controlPlaneService: CP_SERVICE, dataPlaneService: DP_SERVICE }),

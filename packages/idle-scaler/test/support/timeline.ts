@@ -193,7 +193,7 @@ export class Harness {
       store: new DynamoStateStore(ddb, table, clock),
       services: options.wrapServices ? options.wrapServices(services) : services,
       database: new AuroraCluster(rds, databaseId),
-      dataPlanes: new KongDataPlaneSync(createKongAdminClient({ baseUrl: emulator.baseUrl, timeoutMs: 2_000, retries: 0 }), { staleAfterSeconds: 90 }),
+      dataPlanes: new KongDataPlaneSync(createKongAdminClient({ baseUrl: emulator.baseUrl, timeoutMs: 2_000, retries: 1, clock }), { staleAfterSeconds: 90 }),
       clock,
       log: (line) => harness.logs.push(JSON.parse(line) as LogEntry),
     }, {
