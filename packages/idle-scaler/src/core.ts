@@ -174,6 +174,8 @@ export interface ReadError {
 
 /** One look at the world. A reading is absent when it was not asked for or failed (see `errors`). */
 export interface Observation {
+  /** When the look began (epoch milliseconds); the decision's time when absent. */
+  readonly at?: number;
   readonly controlPlane?: ServiceCounts;
   readonly dataPlane?: DataPlaneServiceReading;
   /** The DP service's tasks that ECS wants running, with their addresses. */
@@ -655,21 +657,23 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
   // just before the first has reached the DPs (and shows as a push) by the second.
   const seenHash = judged?.controlPlaneConfigHash ?? '';
   const first = next.cleanLookAt;
+  // Looks are timed from when they began: their reads are what must be the delay apart.
+  const lookAt = Math.min(obs.at ?? now, now);
   if (first === undefined || next.cleanLookHash !== seenHash) {
     return {
-      state: { ...next, cleanLookAt: now, cleanLookHash: seenHash },
+      state: { ...next, cleanLookAt: lookAt, cleanLookHash: seenHash },
       actions: [observe('cooldown', config.confirmDelayMs)],
       decision: 'confirming-stop',
       reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'} and a clean look: looking again in ${seconds(config.confirmDelayMs)} before stopping (a config change made just now would reach the data planes by then)`,
       metrics,
     };
   }
-  if (now - first < config.confirmDelayMs) {
+  if (lookAt - first < config.confirmDelayMs) {
     return {
       state: next,
-      actions: [observe('cooldown', config.confirmDelayMs - (now - first))],
+      actions: [observe('cooldown', config.confirmDelayMs - (lookAt - first))],
       decision: 'confirming-stop',
-      reason: `second clean look ${seconds(now - first)} after the first: waiting ${seconds(config.confirmDelayMs - (now - first))} more`,
+      reason: `second clean look ${seconds(lookAt - first)} after the first: waiting ${seconds(config.confirmDelayMs - (lookAt - first))} more`,
       metrics,
     };
   }
@@ -677,7 +681,7 @@ function observedCooldown(state: ScalerState, obs: Observation, now: number, con
     state: { ...cleared, phase: 'stopping', stoppingSince: now },
     actions: [{ type: 'stop-control-plane' }],
     decision: 'stop',
-    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running), every task on the control plane's config: ${describeSync(judged!)}; two clean looks ${seconds(now - first)} apart`,
+    reason: `${sleepRequested ? 'operator asked to sleep' : 'cooldown over'}; data plane stable (${obs.dataPlane!.running}/${obs.dataPlane!.desired} running), every task on the control plane's config: ${describeSync(judged!)}; two clean looks ${seconds(lookAt - first)} apart`,
     metrics,
   };
 }

@@ -258,6 +258,7 @@ export class Scaler {
       }
     };
     const { database, dataPlanes, services, clock } = this.ports;
+    const at = clock.now();
     const [ecs, dataPlaneTasks, databaseStatus, sync] = await Promise.all([
       attempt('ecs', () => services.read()),
       scope.tasks ? attempt('ecs', () => services.listDataPlaneTasks()) : undefined,
@@ -265,6 +266,7 @@ export class Scaler {
       scope.adminApi ? attempt('admin-api', () => dataPlanes.read(clock.now())) : undefined,
     ]);
     return {
+      at,
       ...(ecs ? { controlPlane: ecs.controlPlane, dataPlane: ecs.dataPlane } : {}),
       ...(dataPlaneTasks ? { dataPlaneTasks } : {}),
       ...(databaseStatus !== undefined ? { databaseStatus } : {}),
