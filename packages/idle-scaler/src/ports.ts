@@ -1,4 +1,4 @@
-import type { DataPlaneServiceReading, ScalerState, ServiceCounts } from './core';
+import type { DataPlaneServiceReading, DecisionName, Phase, ScalerState, ServiceCounts } from './core';
 import type { DataPlaneTask, SyncReading } from './sync';
 
 /** Who may poll while the CP wakes up: one invocation at a time. */
@@ -9,11 +9,25 @@ export interface Lease {
   readonly until: number;
 }
 
+/** A decision that changed the state, as the status action reports it. */
+export interface DecisionRecord {
+  /** ISO time of the decision. */
+  readonly at: string;
+  readonly decision: DecisionName;
+  readonly phase: Phase;
+  readonly reason: string;
+}
+
+/** How many decisions the state keeps for the status action. */
+export const HISTORY_LENGTH = 10;
+
 /** The persisted state, its version (0: never written) and the poller's lease. */
 export interface StoredState {
   readonly state: ScalerState;
   readonly version: number;
   readonly lease?: Lease;
+  /** The last decisions that changed the state, newest first (at most {@link HISTORY_LENGTH}). */
+  readonly history?: readonly DecisionRecord[];
   /**
    * Why the stored state could not be read back, when it could not: the
    * initial state stands in for it (fail safe: a running CP is adopted, not
@@ -26,10 +40,11 @@ export interface StoredState {
 export interface StateStore {
   load(): Promise<StoredState>;
   /**
-   * Writes `state` as version `expectedVersion + 1` if the stored version is
-   * still `expectedVersion`. Resolves to false, writing nothing, otherwise.
+   * Writes `state` (and the decision history with it) as version
+   * `expectedVersion + 1` if the stored version is still `expectedVersion`.
+   * Resolves to false, writing nothing, otherwise.
    */
-  save(state: ScalerState, expectedVersion: number, lease: Lease | undefined): Promise<boolean>;
+  save(state: ScalerState, expectedVersion: number, lease: Lease | undefined, history?: readonly DecisionRecord[]): Promise<boolean>;
 }
 
 /** The two ECS services, read in one call. */

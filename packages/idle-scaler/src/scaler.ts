@@ -16,8 +16,8 @@ import {
   type ScalerState,
 } from './core';
 import { logLine, type MetricsSettings } from './emf';
-import { describeSync } from './sync';
-import type { Clock, DataPlaneSyncReader, DatabasePort, Lease, ServicesPort, StateStore, StoredState } from './ports';
+import { describeSync, type DataPlaneSync } from './sync';
+import { HISTORY_LENGTH, type Clock, type DataPlaneSyncReader, type DatabasePort, type DecisionRecord, type Lease, type ServicesPort, type StateStore, type StoredState } from './ports';
 
 /** The adapters the scaler works through. */
 export interface ScalerPorts {
@@ -60,12 +60,33 @@ export interface InvocationResult {
   readonly cooldownUntil?: string;
 }
 
-/** What `{"action":"status"}` returns: the state and a fresh look, nothing changed. */
+/**
+ * What `{"action":"status"}` returns: the stored state, the last decisions,
+ * and a fresh look at the world; it changes nothing. Times are ISO strings,
+ * durations milliseconds.
+ */
 export interface StatusReport {
   readonly kind: 'status';
-  readonly state: ScalerState;
+  /** The stored phase: idle (CP down), waking, cooldown, stopping. */
+  readonly phase: Phase;
+  /** The stored state's version (0: never written). */
   readonly version: number;
+  readonly state: ScalerState;
+  /** When the cooldown ends and how much of it is left (0 when it is over), in the cooldown. */
+  readonly cooldownUntil?: string;
+  readonly cooldownLeftMs?: number;
+  /** How long the stop has been due, once the cooldown is over. */
+  readonly stopDueForMs?: number;
+  /** When a CP whose Admin API has not answered since the wake will be stopped (NeverHealthy), while it has not. */
+  readonly neverHealthyStopInMs?: number;
+  /** The last decisions that changed the state, newest first. */
+  readonly lastDecisions: readonly DecisionRecord[];
+  /** The look just taken. */
   readonly observation: Observation;
+  /** Each DP task the service wants and where it stands (its row, its config), when the tasks and the Admin API could be read. */
+  readonly dataPlanes?: readonly DataPlaneSync[];
+  /** The CP's config hash as the DPs tell it, when it can be told. */
+  readonly controlPlaneConfigHash?: string;
   /** What keeps the DPs from counting as in sync (empty: in sync). */
   readonly syncGaps: readonly string[];
   /** What would keep the CP from stopping now (empty: it could stop). */
@@ -77,6 +98,9 @@ interface Step {
   readonly decision: Decision;
   readonly holdsLease: boolean;
 }
+
+/** Decisions the status action's history leaves out: each poll of a wait, quiet looks, duplicates. */
+const QUIET: ReadonlySet<DecisionName> = new Set<DecisionName>(['waiting', 'observe', 'cooldown', 'idle', 'already-waking', 'duplicate']);
 
 /** How long a poller's lease outlives its next planned look. */
 const LEASE_SLACK_MS = 20_000;
@@ -156,7 +180,28 @@ export class Scaler {
   public async status(): Promise<StatusReport> {
     const record = await this.ports.store.load();
     const observation = await this.observe({ tasks: true, adminApi: true, database: true });
-    return { kind: 'status', state: record.state, version: record.version, observation, syncGaps: syncGaps(observation), stopBlockers: stopBlockers(observation) };
+    const now = this.ports.clock.now();
+    const { state } = record;
+    const judged = judge(observation);
+    const cooling = state.phase === 'cooldown' && state.cooldownUntil !== undefined;
+    const unanswered = (state.phase === 'waking' || state.phase === 'cooldown') && state.answeredAt === undefined && state.wokeAt !== undefined;
+    return {
+      kind: 'status',
+      phase: state.phase,
+      version: record.version,
+      state,
+      ...(cooling ? {
+        cooldownUntil: new Date(state.cooldownUntil!).toISOString(),
+        cooldownLeftMs: Math.max(0, state.cooldownUntil! - now),
+        ...(now >= state.cooldownUntil! ? { stopDueForMs: now - state.cooldownUntil! } : {}),
+      } : {}),
+      ...(unanswered ? { neverHealthyStopInMs: Math.max(0, state.wokeAt! + this.settings.config.wakeBoundMs - now) } : {}),
+      lastDecisions: record.history ?? [],
+      observation,
+      ...(judged ? { dataPlanes: judged.dataPlanes, ...(judged.controlPlaneConfigHash ? { controlPlaneConfigHash: judged.controlPlaneConfigHash } : {}) } : {}),
+      syncGaps: syncGaps(observation),
+      stopBlockers: stopBlockers(observation),
+    };
   }
 
   /** Logs an event the scaler does not act on. */
@@ -203,8 +248,13 @@ export class Scaler {
         this.logDecision(decision, event, record.state, record.version, conflicts, me);
         return { record, decision, holdsLease };
       }
-      if (await this.ports.store.save(decision.state, record.version, lease)) {
-        const saved: StoredState = { state: decision.state, version: record.version + 1, lease };
+      // The decisions an operator asks about (not each poll of a wait, nor a quiet look).
+      const history = QUIET.has(decision.decision) ? record.history : [
+        { at: new Date(now).toISOString(), decision: decision.decision, phase: decision.state.phase, reason: decision.reason },
+        ...(record.history ?? []),
+      ].slice(0, HISTORY_LENGTH);
+      if (await this.ports.store.save(decision.state, record.version, lease, history)) {
+        const saved: StoredState = { state: decision.state, version: record.version + 1, lease, history };
         this.logDecision(decision, event, record.state, saved.version, conflicts, me);
         return { record: saved, decision, holdsLease };
       }

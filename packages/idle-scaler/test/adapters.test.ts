@@ -171,6 +171,20 @@ describe('DynamoStateStore', () => {
     expect(item.Item?.updatedAt).toEqual({ S: new Date(clock.now()).toISOString() });
   });
 
+  test('GIVEN a decision history WHEN saved with the state THEN it comes back with it; a malformed one is left out', async () => {
+    const table = await givenStateTable(ddb);
+    const store = new DynamoStateStore(ddb, table, clock);
+    const history = [{ at: '2026-01-01T09:00:00.000Z', decision: 'wake' as const, phase: 'waking' as const, reason: 'dp-task-starting: task/1' }];
+
+    await store.save(waking, 0, undefined, history);
+    expect((await store.load()).history).toEqual(history);
+
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { [STATE_TABLE_KEY]: { S: 'idle-scaler' }, version: { N: '2' }, state: { S: JSON.stringify(waking) }, history: { S: 'not json' } } }));
+    const loaded = await store.load();
+    expect(loaded.history).toBeUndefined();
+    expect(loaded.state).toEqual(waking);
+  });
+
   test('GIVEN a state changed by another invocation WHEN saved with the old version THEN nothing is written', async () => {
     const store = new DynamoStateStore(ddb, await givenStateTable(ddb), clock);
     await store.save(waking, 0, undefined);

@@ -1,6 +1,7 @@
 import { CONFIG_PROPAGATION_MS } from '../src/timing';
 import { MIN, SEC, T0, record, runScenario, type ScenarioRun } from './scenario/scenario';
-import type { WorldEvent } from './scenario/world';
+import type { StatusReport } from '../src/scaler';
+import type { World, WorldEvent } from './scenario/world';
 
 const time = (line: { time: string }) => Date.parse(line.time);
 const metric = (run: ScenarioRun, name: string) => run.world.logs.filter((l) => l[name] !== undefined);
@@ -283,5 +284,45 @@ describe('defect 8: write conflicts back off with jitter', () => {
     expect(run.world.lambdaFailures).toEqual([]);
     expect(run.world.decisions('wake')).toHaveLength(1);
     expect(run.world.logs.some((l) => typeof l.conflicts === 'number' && l.conflicts > 0)).toBe(true);
+  });
+});
+
+describe('the status action, through the real handler', () => {
+  test('GIVEN a cooldown and then an idle CP WHEN an operator asks for the status THEN it says the phase, the cooldown left, the last decisions and each DP\'s sync, typed', async () => {
+    const statuses: Array<{ at: number; report: StatusReport }> = [];
+    const ask = (w: World) => () => {
+      void w.invoke({ action: 'status' }).then((r) => {
+        if (r.kind !== 'status') throw new Error(`status answered ${JSON.stringify(r)}`);
+        statuses.push({ at: w.sim.t, report: r });
+      });
+    };
+    const run = await runScenario({
+      durationMs: 45 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(10 * MIN, 'an operator asks for the status', ask(w));
+        at(40 * MIN, 'an operator asks for the status', ask(w));
+      },
+    });
+
+    expectClean(run);
+    const [cooling, idle] = statuses.map((s) => s.report);
+    expect(cooling.phase).toBe('cooldown');
+    // Left as of when the status was taken: after it was asked for, before it answered.
+    const left = Date.parse(cooling.cooldownUntil!) - T0 - 10 * MIN;
+    expect(cooling.cooldownLeftMs).toBeLessThanOrEqual(left);
+    expect(cooling.cooldownLeftMs).toBeGreaterThan(left - (statuses[0].at - T0 - 10 * MIN) - 1);
+    expect(cooling.lastDecisions.map((d) => d.decision)).toEqual(expect.arrayContaining(['synced', 'wake']));
+    expect(cooling.lastDecisions[0].decision).toBe('synced');
+    expect(cooling.dataPlanes).toHaveLength(3);
+    expect(cooling.dataPlanes!.every((d) => d.state === 'on-cp-config' && d.configHash === run.world.cpConfigHash)).toBe(true);
+    expect(cooling.controlPlaneConfigHash).toBe(run.world.cpConfigHash);
+    expect(cooling.syncGaps).toEqual([]);
+
+    expect(idle.phase).toBe('idle');
+    expect(idle.cooldownLeftMs).toBeUndefined();
+    expect(idle.lastDecisions[0].decision).toBe('stopped');
+    expect(idle.dataPlanes).toBeUndefined();
+    expect(idle.syncGaps.join('; ')).toContain('admin-api unreadable');
   });
 });

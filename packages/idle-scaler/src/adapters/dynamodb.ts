@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { INITIAL_STATE, type ScalerState } from '../core';
-import type { Clock, Lease, StateStore, StoredState } from '../ports';
+import type { Clock, DecisionRecord, Lease, StateStore, StoredState } from '../ports';
 import { InvalidStateError, parseState } from '../state';
 
 /** The partition key attribute of the state table. */
@@ -35,21 +35,23 @@ export class DynamoStateStore implements StateStore {
     const owner = item.leaseOwner?.S;
     const until = item.leaseUntil?.N;
     const lease = owner !== undefined && until !== undefined ? { owner, until: Number(until) } : undefined;
+    const history = parseHistory(item.history?.S);
     try {
-      return { state: parseState(item.state?.S), version, lease };
+      return { state: parseState(item.state?.S), version, lease, ...(history ? { history } : {}) };
     } catch (error) {
       if (!(error instanceof InvalidStateError)) throw error;
-      return { state: INITIAL_STATE, version, lease, invalid: error.message };
+      return { state: INITIAL_STATE, version, lease, ...(history ? { history } : {}), invalid: error.message };
     }
   }
 
-  public async save(state: ScalerState, expectedVersion: number, lease: Lease | undefined): Promise<boolean> {
+  public async save(state: ScalerState, expectedVersion: number, lease: Lease | undefined, history?: readonly DecisionRecord[]): Promise<boolean> {
     const item: Record<string, AttributeValue> = {
       [STATE_TABLE_KEY]: { S: this.itemKey },
       version: { N: String(expectedVersion + 1) },
       state: { S: JSON.stringify(state) },
       phase: { S: state.phase },
       updatedAt: { S: new Date(this.clock.now()).toISOString() },
+      ...(history ? { history: { S: JSON.stringify(history) } } : {}),
     };
     if (lease) {
       item.leaseOwner = { S: lease.owner };
@@ -68,5 +70,16 @@ export class DynamoStateStore implements StateStore {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+}
+
+/** The decision history, or nothing when it is absent or unreadable (it is for operators, not decisions). */
+function parseHistory(json: string | undefined): DecisionRecord[] | undefined {
+  if (json === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((r): r is DecisionRecord => typeof r?.at === 'string' && typeof r?.decision === 'string') : undefined;
+  } catch {
+    return undefined;
   }
 }
