@@ -529,10 +529,19 @@ function observedIdle(state: ScalerState, obs: Observation, now: number, config:
  * look: they count too.
  */
 export function startedSinceStop(state: ScalerState, tasks: readonly DataPlaneTask[] | undefined): string[] {
-  if (state.stoppedAt === undefined || !tasks) return [];
+  if (!tasks) return [];
+  const wanted = tasks.filter((t) => t.desiredStatus === 'RUNNING');
+  const list = (ts: readonly DataPlaneTask[]) => ts.map((t) => `${lastSegment(t.arn).slice(0, 8)} ${t.lastStatus}`).join(', ');
+  // No stop on record (a new deployment, a lost state): nothing says these tasks ever got a config.
+  if (state.stoppedAt === undefined) return wanted.length > 0 ? [`no stop on record to vouch for ${wanted.length} data plane tasks (${list(wanted)})`] : [];
   const since = state.stoppedAt - AWS.fargateStartMs[0];
-  const fresh = tasks.filter((t) => t.desiredStatus === 'RUNNING' && t.createdAt !== undefined && t.createdAt > since);
-  return fresh.length > 0 ? [`${fresh.length} data plane tasks started since the control plane stopped (${fresh.map((t) => `${lastSegment(t.arn).slice(0, 8)} ${t.lastStatus}`).join(', ')})`] : [];
+  // createdAt is when the task entered PENDING (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html):
+  // a task without it is still PROVISIONING, new. A RUNNING one without any time (not ECS's answer) is left to the counts.
+  const fresh = wanted.filter((t) => {
+    const created = t.createdAt ?? t.startedAt;
+    return created === undefined ? t.lastStatus !== 'RUNNING' : created > since;
+  });
+  return fresh.length > 0 ? [`${fresh.length} data plane tasks started since the control plane stopped (${list(fresh)})`] : [];
 }
 
 function observedWaking(state: ScalerState, obs: Observation, now: number, config: ScalerConfig): Decision {

@@ -550,8 +550,15 @@ describe('idle', () => {
     expect(d.decision).toBe('idle');
   });
 
+  test('GIVEN no stop on record (a new deployment, a lost state) WHEN an idle look finds DP tasks running THEN it wakes the CP: nothing vouches for their config', () => {
+    const d = decide(INITIAL_STATE, observed({ controlPlane: { desired: 0, running: 0, pending: 0 }, sync: undefined }), T0, config);
+
+    expect(d.decision).toBe('wake');
+    expect(d.reason).toContain('no stop on record to vouch for 2 data plane tasks');
+  });
+
   test('GIVEN an idle scaler WHEN ECS cannot be read THEN it stays idle and counts a failure', () => {
-    const d = decide(INITIAL_STATE, observed({ controlPlane: undefined, dataPlane: undefined, sync: undefined, errors: [{ source: 'ecs', message: 'boom' }] }), T0, config);
+    const d = decide(INITIAL_STATE, observed({ controlPlane: undefined, dataPlane: undefined, dataPlaneTasks: undefined, sync: undefined, errors: [{ source: 'ecs', message: 'boom' }] }), T0, config);
 
     expect(d.decision).toBe('idle');
     expect(d.metrics.Failures).toBe(1);

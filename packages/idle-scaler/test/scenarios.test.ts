@@ -326,3 +326,145 @@ describe('the status action, through the real handler', () => {
     expect(idle.syncGaps.join('; ')).toContain('admin-api unreadable');
   });
 });
+
+describe('races, timeouts, retries, deployments', () => {
+  test('GIVEN a new deployment (no scaler state) and DP tasks running WHEN the first tick looks THEN it wakes the CP (nothing vouches for their config), syncs and stops it', async () => {
+    const run = await runScenario({ durationMs: 45 * MIN, freshDeployment: true });
+    record('fresh-deployment', run);
+
+    expectClean(run);
+    expect(run.world.decisions('wake')[0].reason).toContain('no stop on record to vouch for 2 data plane tasks');
+    expect(run.world.decisions('stopped')).toHaveLength(1);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN a stop in flight (ECS slow to answer) WHEN an operator wakes the CP meanwhile THEN the CP is started again after the stop lands', async () => {
+    const run = await runScenario({
+      durationMs: 40 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(30 * MIN, 'ECS will take 4 s to answer UpdateService; when it applies the stop, an operator wakes the CP', () => {
+          w.faults.latencyMs.UpdateService = 4_000;
+          w.onControlPlaneDesired = (count) => {
+            if (count !== 0) return;
+            w.onControlPlaneDesired = undefined;
+            void w.invoke({ action: 'wake', reason: 'config work' });
+          };
+        });
+      },
+    });
+    record('race-stop-and-wake', run);
+
+    expectClean(run);
+    expect(run.world.decisions('restart-after-race')).toHaveLength(1);
+    expect(run.world.decisions('stopped')).toHaveLength(0);
+    expect(run.world.cpDesired).toBe(1);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN a DP task starting exactly as ECS applies the stop WHEN its event arrives THEN the CP is woken for it and it gets its config', async () => {
+    let raced: string | undefined;
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(30 * MIN, 'when ECS applies the stop, the data plane scales out to 4 tasks', () => {
+          w.onControlPlaneDesired = (count) => {
+            if (count !== 0) return;
+            w.onControlPlaneDesired = undefined;
+            raced = w.launchDataPlaneTask().id;
+          };
+        });
+      },
+    });
+    record('race-stop-and-dp-start', run);
+
+    expectClean(run);
+    expect(raced).toBeDefined();
+    expect(metric(run, 'Wakes')).toHaveLength(2);
+    expect(run.world.tasks.find((t) => t.id === raced)!.node!.configuredAt).toBeDefined();
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN a Lambda timeout shorter than the wait for sync WHEN the polling invocation is killed THEN the schedule takes the wait over (its lease expires), and the EventBridge retry of the killed event is a duplicate', async () => {
+    const run = await runScenario({
+      durationMs: 45 * MIN,
+      lambdaTimeoutMs: 40 * SEC,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks; the Admin API path is slow (45 s a call) for 90 s', () => {
+          w.faults.latencyMs.fetch = 45 * SEC;
+          w.scaleDataPlane(3);
+        });
+        at(4 * MIN, 'the Admin API path is back to normal', () => { delete w.faults.latencyMs.fetch; });
+      },
+    });
+    record('lambda-timeout-while-waking', run);
+
+    expectClean(run);
+    expect(run.world.lambdaFailures.some((f) => f.error === 'Task timed out')).toBe(true);
+    expect(run.world.decisions('synced')).toHaveLength(1);
+    expect(metric(run, 'Wakes')).toHaveLength(1);
+    expect(run.world.decisions('duplicate').length).toBeGreaterThan(0);
+    expect(run.world.cpDesired).toBe(0);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN DynamoDB throttles the state writes of a wake WHEN the invocation fails THEN Lambda\'s async retry a minute later wakes the CP', async () => {
+    const run = await runScenario({
+      durationMs: 45 * MIN,
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'DynamoDB throttles the next 3 PutItem; the data plane scales out to 3 tasks, its events after the first lost', () => {
+        w.faults.throttle.PutItem = 3;
+        const before = new Set(w.tasks.map((t) => t.id));
+        w.faults.dropEvent = (e) => e.task !== undefined && !before.has(e.task.id) && e.task.lastStatus !== 'PROVISIONING';
+        w.scaleDataPlane(3);
+      }),
+    });
+    record('dynamodb-throttles-the-wake', run);
+
+    expectClean(run);
+    expect(run.world.lambdaFailures.length).toBeGreaterThan(0);
+    expect(run.world.decisions('wake')).toHaveLength(1);
+    expect(run.world.decisions('synced')).toHaveLength(1);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+
+  test('GIVEN an idle gateway WHEN the data plane rolls out a deployment THEN the CP wakes, every new task gets its config, the old ones stop, and the CP stops after the cooldown', async () => {
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'a data plane deployment starts', () => w.deployDataPlane()),
+    });
+    record('dp-deployment', run);
+
+    expectClean(run);
+    expect(run.world.deploymentInProgress).toBe(false);
+    expect(run.world.runningDataPlanes().every((t) => t.deployment === run.world.deployment)).toBe(true);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+    expect(run.world.cpDesired).toBe(0);
+  });
+
+  test('GIVEN a busy subnet WHEN a DP task dies and its replacement gets the dead task\'s address, the old row still fresh THEN the old row is not taken for the new task', async () => {
+    let replaced: string | undefined;
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      // Two DP tasks and the CP task: the subnet has no other address.
+      ipPool: 3,
+      script: (w, at) => {
+        at(2 * MIN + 30 * SEC, 'an operator wakes the CP', () => { void w.invoke({ action: 'wake', reason: 'config work' }); });
+        at(33 * MIN + 40 * SEC, 'a DP task dies; ECS starts its replacement on the same address (PENDING 5 s, RUNNING 25 s later, Kong 70 s)', () => {
+          w.faults.dataPlaneProvisionMs = 5 * SEC;
+          w.faults.dataPlanePendingMs = 25 * SEC;
+          w.faults.dataPlaneBootMs = 70 * SEC;
+          w.faults.dropEvent = () => true;
+          replaced = w.killDataPlaneTask()!.ip;
+        });
+      },
+    });
+    record('ip-reuse', run);
+
+    expectClean(run);
+    const newTask = run.world.tasks.find((t) => t.ip === replaced && t.createdAt > T0 + 33 * MIN)!;
+    expect(newTask).toBeDefined();
+    expect(run.world.stops[0].at).toBeGreaterThan(newTask.node!.configuredAt!);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+});

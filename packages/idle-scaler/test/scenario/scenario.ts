@@ -51,7 +51,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
   } finally {
     Math.random = random;
   }
-  return { world, invariants, violation, timeline: () => timeline(world.logs, notes) };
+  const failures = () => world.lambdaFailures.map((f) => ({ at: f.at, text: `Lambda: ${f.invocation} ${f.error} (retried by Lambda when it was an async event)` }));
+  return { world, invariants, violation, timeline: () => timeline(world.logs, [...notes, ...failures()]) };
 }
 
 /**

@@ -63,8 +63,6 @@ export const WORLD_TIMINGS = {
   eventDeliveryMs: [300, 3_000] as const,
   /** API latencies (the real ones are measured by the bench; these are of AWS's order). */
   latencyMs: { ecs: [30, 90] as const, rds: [30, 90] as const, dynamodb: [5, 20] as const, kong: [3, 15] as const },
-  /** The function's timeout, as the construct sets it: the sync timeout plus a minute. */
-  lambdaTimeoutMs: DEFAULT_CONFIG.syncTimeoutMs + 60_000,
   tickIntervalMs: 60_000,
 };
 
@@ -139,6 +137,8 @@ export interface Faults {
   adminApiUnreachable: boolean;
   /** New data plane tasks run a Kong the control plane will not configure. */
   incompatibleDataPlanes: boolean;
+  /** Latency of an operation (`UpdateService`, `PutItem`, …, `fetch`) instead of the usual. */
+  readonly latencyMs: Record<string, number>;
   /** Overrides for new data plane tasks: PROVISIONING and PENDING durations, Kong's start (a slow image pull, a slow boot). */
   dataPlaneProvisionMs?: number;
   dataPlanePendingMs?: number;
@@ -162,6 +162,10 @@ export interface WorldOptions {
   readonly databaseStatus?: 'available' | 'stopped' | 'stopping';
   /** Admin API client retries. @default 1, as the Lambda */
   readonly adminRetries?: number;
+  /** No scaler state yet (a new deployment, or the item deleted). @default false: the scaler stopped the CP an hour before the start */
+  readonly freshDeployment?: boolean;
+  /** The function's timeout. @default the sync timeout plus a minute, as the construct sets it */
+  readonly lambdaTimeoutMs?: number;
   /** How many addresses the data planes' subnet has free (a small pool reuses them soon). @default 240 */
   readonly ipPool?: number;
   /** Every API call takes the middle of its latency range, and every event the same delivery time: invocations in lockstep. */
@@ -187,6 +191,7 @@ export class World {
     duplicateEvent: () => false,
     extraDelayMs: () => 0,
     throttle: {},
+    latencyMs: {},
     controlPlaneBroken: false,
     adminApiUnreachable: false,
     incompatibleDataPlanes: false,
@@ -249,6 +254,15 @@ export class World {
       this.waiting.add(task);
     }
     if (options.databaseStatus === 'stopping') this.sim.after(this.between(WORLD_TIMINGS.dbStopMs), () => { this.dbStatus = 'stopped'; });
+    // An idle gateway: the scaler stopped the CP an hour ago (a fresh deployment has no state: `freshDeployment`).
+    if (!options.freshDeployment) {
+      this.items.set('idle-scaler', {
+        pk: { S: 'idle-scaler' },
+        version: { N: '1' },
+        state: { S: JSON.stringify({ phase: 'idle', stoppedAt: options.start - 3_600_000, configHash: this.cpConfigHash, seen: {} }) },
+        phase: { S: 'idle' },
+      });
+    }
     this.scheduleTicks();
   }
 
@@ -285,10 +299,10 @@ export class World {
   private async call<T>(inv: Invocation, api: keyof typeof WORLD_TIMINGS.latencyMs, command: unknown, effect: () => T): Promise<Awaited<T>> {
     if (inv.killed) return never<Awaited<T>>();
     const range = WORLD_TIMINGS.latencyMs[api];
-    const latency = this.options.lockstep ? (range[0] + range[1]) / 2 : this.between(range);
+    const name = commandName(command);
+    const latency = this.faults.latencyMs[name] ?? (this.options.lockstep ? (range[0] + range[1]) / 2 : this.between(range));
     await this.sim.sleep(latency / 2);
     if (inv.killed) return never<Awaited<T>>();
-    const name = commandName(command);
     const left = this.faults.throttle[name] ?? 0;
     let result: Awaited<T> | undefined;
     let error: unknown;
@@ -322,7 +336,7 @@ export class World {
 
   /** Invokes the function once (an operator's synchronous call); rejects on an error or a timeout. */
   public invoke(payload: unknown): Promise<HandlerResult> {
-    const inv: Invocation = { id: `inv-${++this.invocationCount}`, deadline: this.sim.t + WORLD_TIMINGS.lambdaTimeoutMs, killed: false, done: false };
+    const inv: Invocation = { id: `inv-${++this.invocationCount}`, deadline: this.sim.t + (this.options.lambdaTimeoutMs ?? this.config.syncTimeoutMs + 60_000), killed: false, done: false };
     const handler = createHandler(this.portsFor(inv), {
       dataPlaneService: DP_SERVICE,
       config: this.config,
@@ -530,6 +544,9 @@ export class World {
     throw new Error(`the simulated ECS does not know ${commandName(command)}`);
   }
 
+  /** Called when ECS applies a desired count to the CP service (a scenario can make something happen right then). */
+  public onControlPlaneDesired?: (count: number) => void;
+
   private setControlPlaneDesired(count: number): void {
     const before = this.cpDesired;
     this.cpDesired = count;
@@ -550,6 +567,7 @@ export class World {
       });
     }
     this.reconcile('cp');
+    this.onControlPlaneDesired?.(count);
   }
 
   // ---------------------------------------------------------------- Kong control plane

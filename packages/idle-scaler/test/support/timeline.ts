@@ -189,6 +189,8 @@ export class Harness {
     const harness = new Harness(world, config);
     const services = new EcsServices(options.scalerEcs ?? ecs, where);
     const clock = { now: () => world.t, sleep: (ms: number) => world.sleep(ms) };
+    // An idle gateway: the scaler stopped the CP an hour ago, its DPs in sync then.
+    await new DynamoStateStore(ddb, table, clock).save({ phase: 'idle', stoppedAt: T0 - 3_600_000, configHash: HASH_1, seen: {} }, 0, undefined);
     harness.handler = createHandler({
       store: new DynamoStateStore(ddb, table, clock),
       services: options.wrapServices ? options.wrapServices(services) : services,
