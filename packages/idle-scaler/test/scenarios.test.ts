@@ -468,3 +468,50 @@ describe('races, timeouts, retries, deployments', () => {
     expect(run.world.dataPlanesOnConfig()).toBe(true);
   });
 });
+
+/**
+ * Random workloads: for each seed, three hours of scale-outs and -ins, task
+ * replacements and deaths, deployments, admin changes, operator wakes and
+ * sleeps, and API throttling, with EventBridge losing 5% of the events,
+ * duplicating 10% and delaying 5% by minutes; then five hours of quiet. The invariant is checked after every step; at the end the CP is
+ * stopped and every DP task runs the CP's config.
+ */
+describe('random workloads (soak)', () => {
+  const seeds = Array.from({ length: Number(process.env.SOAK_SEEDS ?? 12) }, (_, i) => 1000 + i);
+
+  test.each(seeds)('seed %i: the invariant holds at every step, and the quiet ends with the CP stopped and every DP on its config', async (seed) => {
+    const run = await runScenario({
+      seed,
+      // Extensions pile up while the data plane is busy: the quiet lasts long enough for any cooldown.
+      durationMs: (180 + 300) * MIN,
+      script: (w, at) => {
+        const r = w.sim.random;
+        const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+        w.faults.dropEvent = () => r() < 0.05;
+        w.faults.duplicateEvent = () => r() < 0.1;
+        w.faults.extraDelayMs = () => (r() < 0.05 ? (1 + r() * 11) * MIN : 0);
+        const actions: Array<[string, () => void]> = [
+          ['the data plane scales', () => w.scaleDataPlane(1 + Math.floor(r() * 5))],
+          ['ECS replaces a DP task', () => { if (w.runningDataPlanes().length > 0) w.replaceDataPlaneTask(pick(w.runningDataPlanes())); }],
+          ['a DP task dies', () => { if (w.runningDataPlanes().length > 0) w.killDataPlaneTask(pick(w.runningDataPlanes())); }],
+          ['a DP deployment', () => { if (!w.deploymentInProgress) w.deployDataPlane(); }],
+          ['an admin changes the config (if the Admin API answers)', () => { w.adminChange(); }],
+          ['an operator wakes the CP', () => { void w.invoke({ action: 'wake', reason: 'soak' }).catch(() => undefined); }],
+          ['an operator asks to sleep', () => { void w.invoke({ action: 'sleep' }).catch(() => undefined); }],
+          ['ECS throttles', () => { w.faults.throttle[pick(['DescribeServices', 'ListTasks', 'DescribeTasks', 'UpdateService'])] = 1 + Math.floor(r() * 3); }],
+          ['DynamoDB throttles', () => { w.faults.throttle[pick(['GetItem', 'PutItem'])] = 1 + Math.floor(r() * 2); }],
+        ];
+        for (let t = 2 * MIN; t < 180 * MIN; t += (3 + r() * 12) * MIN) {
+          const [what, fn] = pick(actions);
+          at(t, what, fn);
+        }
+      },
+    });
+    record(`soak-${seed}`, run);
+
+    expectClean(run);
+    expect(metric(run, 'NeverHealthy')).toEqual([]);
+    expect(run.world.cpDesired).toBe(0);
+    expect(run.world.dataPlanesOnConfig()).toBe(true);
+  });
+});

@@ -819,11 +819,15 @@ export class World {
       payload: deploymentStateChange({ cluster: CLUSTER, service: DP_SERVICE, deploymentId: this.deployment, eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS', time: this.sim.t }),
       occurredAt: this.sim.t,
     });
+    const deployment = this.deployment;
+    for (const task of old) this.replacing.add(task);
     const fresh = old.map(() => this.launch('dp'));
-    // ECS stops an old task once a new one is healthy (its /status/ready needs a configuration).
+    // ECS stops an old task once a new one is healthy (its /status/ready needs a configuration);
+    // a new task that dies is replaced by another.
     const replaceWhenHealthy = (i: number) => {
+      if (this.deployment !== deployment) return;
+      if (fresh[i].desiredStatus !== 'RUNNING') fresh[i] = this.launch('dp');
       const task = fresh[i];
-      if (task.desiredStatus !== 'RUNNING') return;
       if (task.lastStatus === 'RUNNING' && task.node!.hash !== EMPTY) this.stopTask(old[i]);
       else this.sim.after(5_000, () => replaceWhenHealthy(i));
     };
