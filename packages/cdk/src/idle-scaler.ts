@@ -83,6 +83,18 @@ export interface IdleScalerProps {
   readonly cooldown?: Duration;
 
   /**
+   * The bound on a wake that goes wrong. A control plane whose Admin API has
+   * not answered once this long after its wake is stopped (it serves no data
+   * plane; `neverHealthyAlarm` fires), and a stop deferred this long past the
+   * end of the cooldown (a data plane that never takes the configuration, a
+   * read that keeps failing) fires `deferredStopAlarm`; the control plane then
+   * stays up, as it must while a data plane may lack its configuration. More
+   * than `syncTimeout`, at most a day.
+   * @default - three times `syncTimeout` (15 minutes by default)
+   */
+  readonly wakeBound?: Duration;
+
+  /**
    * What a data plane start, a data plane deployment, the scale-out alarm or
    * a config push during the cooldown adds to the remaining cooldown.
    * @default Duration.minutes(15)
@@ -149,6 +161,21 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
   /** In ALARM while the dead-letter queue holds an event (add your notification actions). */
   public readonly deadLetterAlarm: cloudwatch.IAlarm;
 
+  /**
+   * In ALARM when the control plane's stop has been deferred for `wakeBound`
+   * past the end of its cooldown: a data plane that never takes the
+   * configuration, or a read that keeps failing, keeps it up (add your
+   * notification actions).
+   */
+  public readonly deferredStopAlarm: cloudwatch.IAlarm;
+
+  /**
+   * In ALARM when the scaler stopped a control plane whose Admin API never
+   * answered within `wakeBound` of its wake (a bad image or setting, no
+   * database): the data planes that needed it have no configuration.
+   */
+  public readonly neverHealthyAlarm: cloudwatch.IAlarm;
+
   /** The Admin API port the scaler talks to (from `adminApiUrl`). */
   public readonly adminApiPort: number;
 
@@ -167,6 +194,11 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     checkRange('cooldownExtension', extension, Duration.minutes(2), Duration.hours(24));
     checkRange('pollInterval', pollInterval, Duration.seconds(1), Duration.seconds(15));
     checkRange('tickInterval', tickInterval, Duration.minutes(1), Duration.minutes(15));
+    const wakeBound = props.wakeBound ?? Duration.seconds(3 * syncTimeout.toSeconds());
+    checkRange('wakeBound', wakeBound, Duration.minutes(1), Duration.hours(24));
+    if (wakeBound.toMilliseconds() <= syncTimeout.toMilliseconds()) {
+      throw new Error(`IdleScaler: wakeBound must be longer than syncTimeout (${syncTimeout.toHumanString()}), got ${wakeBound.toHumanString()}`);
+    }
     this.adminApiPort = adminPort(props.adminApiUrl);
 
     const cp = props.controlPlaneService;
@@ -222,6 +254,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
         ADMIN_API_URL: props.adminApiUrl,
         SYNC_TIMEOUT_SECONDS: String(syncTimeout.toSeconds()),
         COOLDOWN_SECONDS: String(cooldown.toSeconds()),
+        WAKE_BOUND_SECONDS: String(wakeBound.toSeconds()),
         EXTENSION_SECONDS: String(extension.toSeconds()),
         POLL_INTERVAL_SECONDS: String(pollInterval.toSeconds()),
         METRICS_NAMESPACE,
@@ -232,6 +265,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       props.controlPlaneConnections.connections.allowFrom(this, ec2.Port.tcp(this.adminApiPort), 'Kong idle scaler reads /clustering/data-planes');
     }
     this.function = fn;
+    acknowledge(fn.role!, 'AwsSolutions-IAM5[Resource::*]', 'ecs:ListTasks and ecs:DescribeTasks only, conditioned on this cluster (ecs:cluster): IAM authorizes ListTasks on container instances, which Fargate has none of, and the task IDs are not known in advance');
     acknowledge(table, 'AwsSolutions-DDB3', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing');
 
     // Least privilege: these two services, this cluster, this table.
@@ -239,6 +273,16 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       sid: 'ReadKongServices',
       actions: ['ecs:DescribeServices'],
       resources: [cp.serviceArn, dp.serviceArn],
+    }));
+    // The data plane's tasks, to match each to its row in /clustering/data-planes. IAM authorizes
+    // ListTasks on container instances (Fargate has none) and DescribeTasks on task ARNs not known in
+    // advance; both take the ecs:cluster condition key: any resource, this cluster only.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadKongTasks',
+      actions: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+      resources: ['*'],
+      conditions: { ArnEquals: { 'ecs:cluster': cluster.clusterArn } },
     }));
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ScaleControlPlane',
@@ -324,6 +368,24 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    // Every deferred stop reports how long the stop has been due (StopDeferredFor, ms).
+    this.deferredStopAlarm = new cloudwatch.Alarm(this, 'DeferredStopAlarm', {
+      alarmDescription: `The Kong control plane's stop has been deferred for ${wakeBound.toHumanString()} past the end of its cooldown: a data plane that never takes the configuration, or a read that keeps failing, keeps it up; see the scaler's stop-deferred log lines (or invoke it with {"action":"status"})`,
+      metric: this.metricStopDeferredFor(),
+      threshold: wakeBound.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.neverHealthyAlarm = new cloudwatch.Alarm(this, 'NeverHealthyAlarm', {
+      alarmDescription: `The idle scaler stopped a Kong control plane whose Admin API never answered within ${wakeBound.toHumanString()} of its wake (a bad image or setting, no database): data planes that needed it may have no configuration; see the control plane's logs`,
+      metric: this.metricNeverHealthy(),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** One of the scaler's metrics (see the README of `@kong-hybrid/idle-scaler`). */
@@ -373,9 +435,19 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     return this.metric('WakeToRunning', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
 
-  /** Milliseconds from a wake to every running data plane in sync. */
+  /** Milliseconds from a wake to every data plane task the service wants running the control plane's configuration. */
   public metricWakeToSynced(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('WakeToSynced', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** Milliseconds the control plane's stop has been due, reported by every deferred stop. */
+  public metricStopDeferredFor(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('StopDeferredFor', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /** Control planes stopped because their Admin API never answered within the wake bound. */
+  public metricNeverHealthy(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NeverHealthy', props);
   }
 }
 

@@ -343,6 +343,14 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    */
   readonly idleScalerCooldownExtension?: Duration;
 
+  /**
+   * The idle scaler's bound on a wake that goes wrong: a control plane that
+   * never answered this long after its wake is stopped, and a stop deferred
+   * this long past the cooldown raises an alarm (see `IdleScaler.wakeBound`).
+   * @default - three times `idleScalerSyncTimeout`
+   */
+  readonly idleScalerWakeBound?: Duration;
+
   // ---------------------------------------------------------------- firewall
 
   /**
@@ -635,7 +643,7 @@ export class KongHybridGateway extends Construct {
     }
 
     if (props.controlPlaneAlwaysOn ?? false) {
-      for (const prop of ['idleScalerSyncTimeout', 'idleScalerCooldown', 'idleScalerCooldownExtension'] as const) {
+      for (const prop of ['idleScalerSyncTimeout', 'idleScalerCooldown', 'idleScalerCooldownExtension', 'idleScalerWakeBound'] as const) {
         if (props[prop] !== undefined) throw new Error(`${prop} needs the idle scaler, but controlPlaneAlwaysOn is true (got ${prop} ${props[prop]!.toHumanString()})`);
       }
       // The template leaves the desired count to the scaler; with no scaler, keep one task.
@@ -651,6 +659,7 @@ export class KongHybridGateway extends Construct {
         syncTimeout: props.idleScalerSyncTimeout,
         cooldown: props.idleScalerCooldown,
         cooldownExtension: props.idleScalerCooldownExtension,
+        wakeBound: props.idleScalerWakeBound,
         logRetention: props.logRetention,
       });
       new CfnOutput(this, 'IdleScalerFunctionName', {

@@ -77,6 +77,7 @@ describe('IdleScaler', () => {
           ADMIN_API_URL: 'http://kong-cp.kong.local:8001',
           SYNC_TIMEOUT_SECONDS: '300',
           COOLDOWN_SECONDS: '1800',
+          WAKE_BOUND_SECONDS: '900',
           EXTENSION_SECONDS: '900',
           POLL_INTERVAL_SECONDS: '5',
           METRICS_NAMESPACE: 'KongHybrid/IdleScaler',
@@ -108,6 +109,13 @@ describe('IdleScaler', () => {
         Statement: [
           { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [deadLetters, 'Arn'] } },
           { Sid: 'ReadKongServices', Action: 'ecs:DescribeServices', Effect: 'Allow', Resource: [{ Ref: cp }, { Ref: dp }] },
+          {
+            Sid: 'ReadKongTasks',
+            Action: ['ecs:ListTasks', 'ecs:DescribeTasks'],
+            Effect: 'Allow',
+            Resource: '*',
+            Condition: { ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [ref(template, 'AWS::ECS::Cluster', /^Cluster/), 'Arn'] } } },
+          },
           { Sid: 'ScaleControlPlane', Action: 'ecs:UpdateService', Effect: 'Allow', Resource: { Ref: cp } },
           {
             Sid: 'StartDatabase',
@@ -119,9 +127,9 @@ describe('IdleScaler', () => {
         ],
       },
     });
-    // Nothing else: one inline policy, no wildcard.
+    // Nothing else: one inline policy; its one wildcard is the task reads', conditioned on the cluster.
     expect(Object.keys(template.findResources('AWS::IAM::Policy'))).toHaveLength(1);
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('"*"');
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy')).match(/"\*"/g)).toHaveLength(1);
   });
 
   test('GIVEN no database WHEN synthesized THEN the function gets no RDS permission and no database setting', () => {
@@ -223,12 +231,47 @@ describe('IdleScaler', () => {
     expect(scaler.metricWakeToSynced().metricName).toBe('WakeToSynced');
   });
 
+  test('GIVEN the scaler WHEN synthesized THEN an alarm fires when a stop has been deferred for the wake bound, and one when a CP never became healthy', () => {
+    const { template, scaler } = synth({ syncTimeout: Duration.minutes(4) });
+
+    // Three sync timeouts by default.
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WAKE_BOUND_SECONDS: '720' }) } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KongHybrid/IdleScaler',
+      MetricName: 'StopDeferredFor',
+      Statistic: 'Maximum',
+      Threshold: 720_000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'KongHybrid/IdleScaler',
+      MetricName: 'NeverHealthy',
+      Statistic: 'Sum',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+    });
+    expect(scaler.deferredStopAlarm).toBeDefined();
+    expect(scaler.neverHealthyAlarm).toBeDefined();
+    expect(scaler.metricStopDeferredFor().metricName).toBe('StopDeferredFor');
+  });
+
+  test('GIVEN a wake bound WHEN synthesized THEN it reaches the function and the deferred-stop alarm', () => {
+    const { template } = synth({ wakeBound: Duration.hours(1) });
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ WAKE_BOUND_SECONDS: '3600' }) } });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StopDeferredFor', Threshold: 3_600_000 });
+  });
+
   test.each([
     [{ syncTimeout: Duration.minutes(20) }, 'IdleScaler: syncTimeout must be between 10 seconds and 14 minutes, got 20 minutes'],
     [{ pollInterval: Duration.seconds(30) }, 'IdleScaler: pollInterval must be between 1 second and 15 seconds, got 30 seconds'],
     [{ cooldown: Duration.seconds(10) }, 'IdleScaler: cooldown must be between 1 minute and 1 day, got 10 seconds'],
     [{ cooldownExtension: Duration.days(2) }, 'IdleScaler: cooldownExtension must be between 2 minutes and 1 day, got 2 days'],
     [{ tickInterval: Duration.seconds(30) }, 'IdleScaler: tickInterval must be between 1 minute and 15 minutes, got 30 seconds'],
+    [{ wakeBound: Duration.minutes(4) }, 'IdleScaler: wakeBound must be longer than syncTimeout (5 minutes), got 4 minutes'],
+    [{ wakeBound: Duration.days(2) }, 'IdleScaler: wakeBound must be between 1 minute and 1 day, got 2 days'],
     [{ adminApiUrl: 'kong-cp.kong.local:8001' }, 'IdleScaler: adminApiUrl must be an http(s) URL such as http://kong-cp.kong.local:8001, got "kong-cp.kong.local:8001"'],
   ] as Array<[Partial<IdleScalerProps>, string]>)('GIVEN %o WHEN constructed THEN the error names the prop and the value', (props, message) => {
     expect(() => synth(props)).toThrow(message);
@@ -258,6 +301,7 @@ describe('IdleScaler', () => {
       'AwsSolutions-DDB3',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-SQS3',
     ]);
   });

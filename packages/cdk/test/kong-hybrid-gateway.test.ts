@@ -631,8 +631,8 @@ describe('idle scaler', () => {
   });
 
   test('GIVEN other timings WHEN synthesized THEN the scaler gets them', () => {
-    const g = gatewayStack({ idleScalerSyncTimeout: Duration.minutes(8), idleScalerCooldown: Duration.hours(1), idleScalerCooldownExtension: Duration.minutes(20) }, 'Timings');
-    expect(env(Template.fromStack(g.stack))).toMatchObject({ SYNC_TIMEOUT_SECONDS: '480', COOLDOWN_SECONDS: '3600', EXTENSION_SECONDS: '1200' });
+    const g = gatewayStack({ idleScalerSyncTimeout: Duration.minutes(8), idleScalerCooldown: Duration.hours(1), idleScalerCooldownExtension: Duration.minutes(20), idleScalerWakeBound: Duration.minutes(40) }, 'Timings');
+    expect(env(Template.fromStack(g.stack))).toMatchObject({ SYNC_TIMEOUT_SECONDS: '480', COOLDOWN_SECONDS: '3600', EXTENSION_SECONDS: '1200', WAKE_BOUND_SECONDS: '2400' });
   });
 
   test('GIVEN an always-on control plane WHEN synthesized THEN there is no scaler and the CP keeps one task', () => {
