@@ -1,4 +1,5 @@
 import { DEFAULT_CONFIG, type ScalerConfig } from './core';
+import { STALE_AFTER_MS } from './timing';
 
 /**
  * The function's environment, set by the `IdleScaler` construct. Nothing in it
@@ -81,7 +82,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     ...(database ? { databaseCluster: database } : {}),
     stateTable: required(ENV.stateTable),
     adminApiUrl,
-    staleAfterSeconds: seconds(ENV.staleAfterSeconds, 90, 30, 3600),
+    staleAfterSeconds: seconds(ENV.staleAfterSeconds, STALE_AFTER_MS / 1000, 30, 3600),
     adminApiTimeoutMs: seconds(ENV.adminApiTimeoutSeconds, 3, 1, 30) * 1000,
     metricsNamespace: env[ENV.metricsNamespace]?.trim() || 'KongHybrid/IdleScaler',
     config: {

@@ -65,10 +65,13 @@ export interface ScalerConfig {
 }
 
 /** The seed's timings: 5 min to sync, 30 min cooldown, 15 min extensions. */
+const SYNC_TIMEOUT_MS = 5 * 60_000;
+
 export const DEFAULT_CONFIG: ScalerConfig = {
-  syncTimeoutMs: 5 * 60_000,
+  syncTimeoutMs: SYNC_TIMEOUT_MS,
   cooldownMs: 30 * 60_000,
-  wakeBoundMs: 3 * 5 * 60_000,
+  // A few sync timeouts: a CP still silent then is not slow, it is broken.
+  wakeBoundMs: 3 * SYNC_TIMEOUT_MS,
   extensionMs: 15 * 60_000,
   pollIntervalMs: 5_000,
   extensionCoalesceMs: 60_000,
