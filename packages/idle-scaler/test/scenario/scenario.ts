@@ -38,7 +38,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
     fn();
   });
   options.script?.(world, at);
-  const invariants = new Invariants(world, options.wakeBoundMs ?? world.config.wakeBoundMs);
+  // The bound the invariant holds the scaler to: its own setting, or the default of three sync timeouts.
+  const invariants = new Invariants(world, options.wakeBoundMs ?? world.config.wakeBoundMs ?? 3 * world.config.syncTimeoutMs);
   let violation: string | undefined;
   // Code under test that draws its own jitter (the Admin API client's retry backoff) draws from the seed too.
   const random = Math.random;
