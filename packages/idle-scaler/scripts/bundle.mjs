@@ -13,6 +13,8 @@
 //   on moto through the bundle itself.
 // - Event streams are loaded by the SDK on demand (a dynamic import) for
 //   event-stream operations only, which the scaler never calls: left out.
+// - Each client imports its whole package.json for one field, `version` (the
+//   user agent, dist-es/runtimeConfig.js): only that field is kept (~6 KB).
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -32,6 +34,16 @@ const dropModeledErrorRegistrations = {
   },
 };
 
+const clientVersionOnly = {
+  name: 'client-version-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]package\.json$/ }, async (args) => {
+      const { version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 const result = await esbuild.build({
   entryPoints: ['src/lambda.ts'],
   outfile,
@@ -46,7 +58,7 @@ const result = await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [dropModeledErrorRegistrations],
+  plugins: [dropModeledErrorRegistrations, clientVersionOnly],
 });
 await mkdir(path.dirname(outfile), { recursive: true });
 await writeFile(path.join(path.dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
