@@ -21,7 +21,7 @@ import { DynamoStateStore } from '../src/adapters/dynamodb';
 import { EcsServices } from '../src/adapters/ecs';
 import { KongDataPlaneSync } from '../src/adapters/kong';
 import { AuroraCluster } from '../src/adapters/rds';
-import { INITIAL_STATE } from '../src/core';
+import type { ScalerState } from '../src/core';
 import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable } from '../test/support/aws';
 import { startMoto } from '../test/support/moto';
 import { simulateWake } from './simulation';
@@ -87,13 +87,15 @@ async function lookLatency(runs = 30) {
     // Warm up connections, as a warm Lambda has them.
     await Promise.all([ecs.read(), ecs.listDataPlaneTasks(), rds.status(), kong.read(Date.now()), store.load()]);
     const samples = { ecs: [] as number[], tasks: [] as number[], rds: [] as number[], kong: [] as number[], dynamodb: [] as number[], look: [] as number[] };
+    // An idle gateway: the scaler stopped the CP an hour ago (with no stop on record, a first look wakes the CP).
+    const idle: ScalerState = { phase: 'idle', stoppedAt: Date.now() - 3_600_000, seen: {} };
     let version = (await store.load()).version;
     for (let i = 0; i < runs; i++) {
       samples.ecs.push(await time(() => ecs.read()));
       samples.tasks.push(await time(() => ecs.listDataPlaneTasks()));
       samples.rds.push(await time(() => rds.status()));
       samples.kong.push(await time(() => kong.read(Date.now())));
-      samples.dynamodb.push(await time(async () => { await store.load(); await store.save(INITIAL_STATE, version, undefined); version++; }));
+      samples.dynamodb.push(await time(async () => { await store.load(); await store.save(idle, version, undefined); version++; }));
       samples.look.push(await time(() => Promise.all([ecs.read(), ecs.listDataPlaneTasks(), rds.status(), kong.read(Date.now())])));
     }
     firstEvent(moto.endpoint, emulator.baseUrl, where, table, database);
