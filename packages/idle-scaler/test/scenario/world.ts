@@ -236,7 +236,7 @@ export class World {
   constructor(private readonly options: WorldOptions) {
     this.sim = new Sim(options.start, seeded(options.seed));
     this.config = { ...DEFAULT_CONFIG, ...options.config };
-    this.kong = new Kong(this.contract, { now: () => this.sim.t / 1000, role: 'control_plane', requestCount: () => 0 });
+    this.kong = new Kong({ now: () => this.sim.t / 1000, role: 'control_plane', requestCount: () => 0 });
     this.dbStatus = options.databaseStatus ?? 'available';
     this.dbLastUsedAt = options.start - WORLD_TIMINGS.auroraAutoPauseMs;
     this.cpConfigHash = this.nextHash();
@@ -714,7 +714,7 @@ export class World {
     const problems = this.contract.validateRequest(found.match, url.searchParams, { present: false, json: false });
     if (problems.length > 0) this.contractViolations.push(`request ${request.method} ${url.pathname}: ${problems.join('; ')}`);
     this.kong.dataPlanes = [...this.rows.values()].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
-    const answer = this.kong.handle(found.match, url.searchParams, undefined);
+    const answer = this.kong.handle({ method: request.method, path: url.pathname, query: url.searchParams, rawQuery: url.search, headers: Object.fromEntries(request.headers) });
     const responseProblems = this.contract.validateResponse(found.match, answer.status, { present: answer.body !== undefined, json: true, value: answer.body });
     if (responseProblems.length > 0) this.contractViolations.push(`response ${request.method} ${url.pathname}: ${responseProblems.join('; ')}`);
     return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json; charset=utf-8' } });
