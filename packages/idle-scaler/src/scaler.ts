@@ -335,6 +335,7 @@ export class Scaler {
       ...(before.phase !== state.phase ? { from: before.phase } : {}),
       ...(state.phase === 'cooldown' && state.cooldownUntil !== undefined ? { cooldownUntil: new Date(state.cooldownUntil).toISOString() } : {}),
       ...(event.type === 'observed' ? { observed: summarizeObservation(event.observation) } : {}),
+      ...(event.type === 'observed' && event.observation.at !== undefined ? { lookAt: new Date(event.observation.at).toISOString() } : {}),
       actions: decision.actions.filter((a) => a.type !== 'observe').map((a) => a.type),
       version,
       ...(conflicts > 0 ? { conflicts } : {}),

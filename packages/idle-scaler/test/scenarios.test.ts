@@ -246,7 +246,9 @@ describe('defect 6: two clean looks before a stop', () => {
     const stop = run.world.decisions('stop')[0];
     const first = run.world.logs.filter((l) => l.decision === 'confirming-stop' && time(l) <= time(stop)).at(-1)!;
     expect(first).toBeDefined();
-    expect(time(stop) - time(first)).toBeGreaterThanOrEqual(CONFIG_PROPAGATION_MS);
+    // The looks' reads, not the decisions after them, are what must be the delay apart.
+    const lookAt = (l: { readonly [key: string]: unknown }) => Date.parse(String(l.lookAt));
+    expect(lookAt(stop) - lookAt(first)).toBeGreaterThanOrEqual(CONFIG_PROPAGATION_MS);
   });
 });
 
