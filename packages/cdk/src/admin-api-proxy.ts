@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { propNamer } from './private/prop-names';
 import { checkCidrList, checkDurationSeconds, checkInteger } from './private/validation';
 import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
 import { allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
@@ -158,24 +159,25 @@ export class AdminApiProxy extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: AdminApiProxyProps) {
     super(scope, id);
+    const n = propNamer(this);
     const allowedCidrs = [...(props.allowedCidrs ?? [])];
-    checkCidrList('allowedCidrs', allowedCidrs);
+    checkCidrList(n('allowedCidrs'), allowedCidrs);
     const origins = [...(props.kongManagerOrigins ?? [])];
     origins.forEach((origin, i) => {
       if (!Token.isUnresolved(origin) && !/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/.test(origin)) {
-        throw new Error(`kongManagerOrigins[${i}] must be an origin such as "http://localhost:8002" (scheme, host, optional port; no path, no wildcard), got ${JSON.stringify(origin)}`);
+        throw new Error(`${n('kongManagerOrigins')}[${i}] must be an origin such as "http://localhost:8002" (scheme, host, optional port; no path, no wildcard), got ${JSON.stringify(origin)}`);
       }
     });
     this.routePath = props.routePath ?? '/kong-admin';
     if (!Token.isUnresolved(this.routePath) && !/^\/[A-Za-z0-9._~-]+$/.test(this.routePath)) {
-      throw new Error(`routePath must be one path segment such as "/kong-admin", got ${JSON.stringify(this.routePath)}`);
+      throw new Error(`${n('routePath')} must be one path segment such as "/kong-admin", got ${JSON.stringify(this.routePath)}`);
     }
     const generation = props.apiKeyGeneration ?? 1;
-    checkInteger('apiKeyGeneration', generation, 1, Number.MAX_SAFE_INTEGER);
+    checkInteger(n('apiKeyGeneration'), generation, 1, Number.MAX_SAFE_INTEGER);
     const waitTimeout = props.waitTimeout ?? Duration.minutes(10);
-    checkDurationSeconds('waitTimeout', waitTimeout, 60, 13 * 60);
+    checkDurationSeconds(n('waitTimeout'), waitTimeout, 60, 13 * 60);
     if (!Token.isUnresolved(props.adminApiUrl) && !/^https?:\/\/[^/?#:]+(:\d{1,5})?\/?$/.test(props.adminApiUrl)) {
-      throw new Error(`adminApiUrl must be an http(s) URL without a path, such as "http://kong-cp.kong.internal:8001", got ${JSON.stringify(props.adminApiUrl)}`);
+      throw new Error(`${n('adminApiUrl')} must be an http(s) URL without a path, such as "http://kong-cp.kong.internal:8001", got ${JSON.stringify(props.adminApiUrl)}`);
     }
 
     const cp = props.controlPlaneService;

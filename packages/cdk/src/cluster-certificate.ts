@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
+import { literal, propNamer } from './private/prop-names';
 import { checkDurationSeconds, checkInteger } from './private/validation';
 
 /** How control plane and data planes authenticate each other on the cluster port (Kong's `cluster_mtls`). */
@@ -131,21 +132,27 @@ export class ClusterCertificate extends Construct {
     const validity = props.validity ?? Duration.days(1095);
     const renewBefore = props.renewBefore ?? Duration.days(30);
     const generation = props.generation ?? 1;
-    checkDurationSeconds('validity', validity, 86400, 3650 * 86400);
-    checkDurationSeconds('renewBefore', renewBefore, 86400, 365 * 86400);
-    checkInteger('generation', generation, 1, Number.MAX_SAFE_INTEGER);
+    const n = propNamer(this);
+    const days = (d: Duration) => `${d.toDays({ integral: false })} days`;
+    checkDurationSeconds(n('validity'), validity, 86400, 3650 * 86400);
+    checkDurationSeconds(n('renewBefore'), renewBefore, 86400, 365 * 86400);
+    checkInteger(n('generation'), generation, 1, Number.MAX_SAFE_INTEGER);
     if (!validity.isUnresolved() && !renewBefore.isUnresolved() && renewBefore.toSeconds() >= validity.toSeconds()) {
-      throw new Error(`renewBefore (${renewBefore.toDays()} days) must be shorter than validity (${validity.toDays()} days)`);
+      // KongHybridGateway has no renewBefore: name it only when the user set it.
+      const bound = props.renewBefore === undefined ? `${days(renewBefore)} (a deployment renews the certificate that long before it expires)` : `${n('renewBefore')} (${days(renewBefore)})`;
+      throw new Error(`${n('validity')} must be longer than ${bound}, got ${days(validity)}`);
     }
 
     const expiryWarning = props.expiryWarning ?? Duration.days(60);
-    checkDurationSeconds('expiryWarning', expiryWarning, 86400, 3650 * 86400);
+    checkDurationSeconds(n('expiryWarning'), expiryWarning, 86400, 3650 * 86400);
     if (!validity.isUnresolved() && !expiryWarning.isUnresolved() && expiryWarning.toSeconds() >= validity.toSeconds()) {
-      throw new Error(`expiryWarning (${expiryWarning.toDays()} days) must be shorter than validity (${validity.toDays()} days)`);
+      throw new Error(props.expiryWarning === undefined
+        ? `${n('validity')} must be longer than ${days(expiryWarning)} (the default ${n('expiryWarning')}), got ${days(validity)}`
+        : `${n('expiryWarning')} must be shorter than ${n('validity')} (${days(validity)}), got ${days(expiryWarning)}`);
     }
 
     if (this.mode === ClusterMtlsMode.SHARED) {
-      if (props.caSecret) throw new Error('caSecret is only for ClusterMtlsMode.PKI; shared mode uses `secret` or generates one');
+      if (props.caSecret) throw new Error(`${n('caSecret')} is only for ${n('mode')} ClusterMtlsMode.PKI: shared mode uses ${n('secret')} or generates a certificate`);
       this.serverName = 'kong_clustering';
       if (props.secret) {
         this.controlPlaneSecret = this.dataPlaneSecret = props.secret;
@@ -161,13 +168,13 @@ export class ClusterCertificate extends Construct {
         this.controlPlaneVersion = this.dataPlaneVersion = resource.resource.getAttString('ControlPlaneVersionId');
       }
     } else {
-      if (props.secret) throw new Error('secret is only for ClusterMtlsMode.SHARED; PKI mode issues both certificates from caSecret');
-      if (!props.caSecret) throw new Error('caSecret is required with ClusterMtlsMode.PKI, got undefined');
+      if (props.secret) throw new Error(`${n('secret')} is only for ${n('mode')} ClusterMtlsMode.SHARED: PKI mode issues both certificates from ${n('caSecret')}`);
+      if (!props.caSecret) throw new Error(`${n('caSecret')} is required when ${n('mode')} is ClusterMtlsMode.PKI (the CA that issues both sides' certificates), got ${literal(undefined)}`);
       this.serverName = props.controlPlaneName ?? 'kong-cp.kong.internal';
       const dataPlaneName = props.dataPlaneName ?? 'kong-dp.kong.internal';
       for (const [prop, value] of [['controlPlaneName', this.serverName], ['dataPlaneName', dataPlaneName]]) {
         if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9])?$/.test(value)) {
-          throw new Error(`${prop} must be a DNS name such as "kong-cp.kong.internal", got ${JSON.stringify(value)}`);
+          throw new Error(`${n(prop)} must be a DNS name such as "kong-cp.kong.internal", got ${JSON.stringify(value)}`);
         }
       }
       const cp = this.newSecret('ControlPlaneSecret', 'Kong control plane cluster certificate and key (PKI mode)');

@@ -11,6 +11,7 @@ import type { ClusterCertificate } from './cluster-certificate';
 import type { KongTaskOptions } from './kong-task-options';
 import { KONG_IMAGE_START, kongStartScript } from './private/kong-start-script';
 import { kongTask } from './private/kong-task';
+import { propNamer } from './private/prop-names';
 import { CONTROL_PLANE_HEALTH_CHECK, FIGURES, START_SCRIPT_BUDGET_SECONDS, START_SCRIPT_RETRY_DELAY_SECONDS } from './private/timing';
 
 /** Properties of `ControlPlane`. */
@@ -126,9 +127,7 @@ export class ControlPlane extends Construct implements ec2.IConnectable {
       ...props,
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
-      cpuProp: 'cpu',
-      memoryProp: 'memoryLimitMiB',
-      environmentProp: 'environment',
+      propNames: propNamer(this),
       userEnvironment: props.environment,
       environment: {
         KONG_ROLE: 'control_plane',

@@ -9,6 +9,7 @@ import type { ClusterCertificate } from './cluster-certificate';
 import type { ControlPlane } from './control-plane';
 import type { KongTaskOptions } from './kong-task-options';
 import { kongTask } from './private/kong-task';
+import { type PropNamer, literal, propNamer } from './private/prop-names';
 import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS } from './private/timing';
 import { vpcIpv4Ranges } from './private/vpc-cidrs';
 import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
@@ -161,23 +162,22 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     super(scope, id);
     const minTasks = props.minTasks ?? 2;
     const maxTasks = props.maxTasks ?? 10;
-    checkInteger('minTasks', minTasks, 1, 1000);
-    checkInteger('maxTasks', maxTasks, 1, 1000);
-    checkOrder('minTasks', minTasks, 'maxTasks', maxTasks);
-    checkRange('cpuTargetPercent', props.cpuTargetPercent, 10, 90);
-    const capacityProviderStrategies = dataPlaneCapacity(props.cluster, minTasks, maxTasks, props.fargateSpot, props.onDemandBaseTasks, this);
-    checkInteger('requestsPerTarget', props.requestsPerTarget, 1, 1_000_000);
+    const n = propNamer(this);
+    checkInteger(n('minTasks'), minTasks, 1, 1000);
+    checkInteger(n('maxTasks'), maxTasks, 1, 1000);
+    checkOrder(n('minTasks'), minTasks, n('maxTasks'), maxTasks);
+    checkRange(n('cpuTargetPercent'), props.cpuTargetPercent, 10, 90);
+    const capacityProviderStrategies = dataPlaneCapacity(props.cluster, minTasks, maxTasks, props.fargateSpot, props.onDemandBaseTasks, this, n);
+    checkInteger(n('requestsPerTarget'), props.requestsPerTarget, 1, 1_000_000);
     const vpc = props.cluster.vpc;
-    const trusted = props.trustedCidrs ? checkCidrList('trustedCidrs', props.trustedCidrs) : undefined;
+    const trusted = props.trustedCidrs ? checkCidrList(n('trustedCidrs'), props.trustedCidrs) : undefined;
     const trustedIps = trusted ? [...trusted.ipv4, ...trusted.ipv6].join(',') : vpcIpv4Ranges(this, vpc);
 
     const { taskDefinition, container, logGroup } = kongTask(this, {
       ...props,
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
-      cpuProp: 'cpu',
-      memoryProp: 'memoryLimitMiB',
-      environmentProp: 'environment',
+      propNames: n,
       userEnvironment: props.environment,
       environment: {
         KONG_ROLE: 'data_plane',
@@ -292,19 +292,19 @@ export class DataPlane extends Construct implements ec2.IConnectable {
  * unless `fargateSpot`; then `onDemandBaseTasks` on FARGATE and every task
  * above them on FARGATE_SPOT.
  */
-function dataPlaneCapacity(cluster: ecs.ICluster, minTasks: number, maxTasks: number, fargateSpot: boolean | undefined, onDemandBaseTasks: number | undefined, scope: Construct): ecs.CapacityProviderStrategy[] | undefined {
+function dataPlaneCapacity(cluster: ecs.ICluster, minTasks: number, maxTasks: number, fargateSpot: boolean | undefined, onDemandBaseTasks: number | undefined, scope: Construct, n: PropNamer): ecs.CapacityProviderStrategy[] | undefined {
   if (!fargateSpot) {
-    if (onDemandBaseTasks !== undefined) throw new Error(`onDemandBaseTasks needs fargateSpot, but fargateSpot is not set (got onDemandBaseTasks ${onDemandBaseTasks})`);
+    if (onDemandBaseTasks !== undefined) throw new Error(`${n('onDemandBaseTasks')} needs ${n('fargateSpot')}, but ${n('fargateSpot')} ${fargateSpot === undefined ? 'is not set' : `is ${literal(fargateSpot)}`} (got ${n('onDemandBaseTasks')} ${onDemandBaseTasks})`);
     return undefined;
   }
   const base = onDemandBaseTasks ?? minTasks;
-  checkInteger('onDemandBaseTasks', base, 0, 1000);
-  checkOrder('onDemandBaseTasks', base, 'maxTasks', maxTasks);
+  checkInteger(n('onDemandBaseTasks'), base, 0, 1000);
+  checkOrder(n('onDemandBaseTasks'), base, n('maxTasks'), maxTasks);
   if (cluster instanceof ecs.Cluster) {
     cluster.enableFargateCapacityProviders();
   } else {
     Annotations.of(scope).addWarningV2('@kong-hybrid/cdk:fargateSpotCluster',
-      'fargateSpot: the cluster was not created by this construct; associate the FARGATE and FARGATE_SPOT capacity providers with it (PutClusterCapacityProviders), or the service cannot place its tasks');
+      `${n('fargateSpot')}: the cluster was not created by this construct; associate the FARGATE and FARGATE_SPOT capacity providers with it (PutClusterCapacityProviders), or the service cannot place its tasks`);
   }
   return [
     ...(base > 0 ? [{ capacityProvider: 'FARGATE', base, weight: 0 }] : []),

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
+import { propNamer } from './private/prop-names';
 import { checkCidrList, checkInteger } from './private/validation';
 
 /** The AWS managed rule groups the firewall uses unless told otherwise. */
@@ -100,21 +101,22 @@ export class GatewayFirewall extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFirewallProps) {
     super(scope, id);
-    const admin = checkCidrList('adminAllowedCidrs', props.adminAllowedCidrs ?? []);
+    const n = propNamer(this);
+    const admin = checkCidrList(n('adminAllowedCidrs'), props.adminAllowedCidrs ?? []);
     const rateLimit = props.rateLimit ?? 2000;
-    checkInteger('rateLimit', rateLimit, 10, 2_000_000_000);
+    checkInteger(n('rateLimit'), rateLimit, 10, 2_000_000_000);
     const prefix = props.adminPathPrefix ?? '/kong-admin';
-    if (!/^\/[A-Za-z0-9._~-]+$/.test(prefix)) throw new Error(`adminPathPrefix must be one path segment such as "/kong-admin", got ${JSON.stringify(prefix)}`);
-    const groups = props.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS;
+    if (!/^\/[A-Za-z0-9._~-]+$/.test(prefix)) throw new Error(`${n('adminPathPrefix')} must be one path segment such as "/kong-admin", got ${JSON.stringify(prefix)}`);
+    const groups = [...(props.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS)];
     groups.forEach((name, i) => {
-      if (!/^AWSManagedRules[A-Za-z0-9]+$/.test(name)) throw new Error(`managedRuleGroups[${i}] must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet", got ${JSON.stringify(name)}`);
+      if (!/^AWSManagedRules[A-Za-z0-9]+$/.test(name)) throw new Error(`${n('managedRuleGroups')}[${i}] must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet", got ${JSON.stringify(name)}`);
     });
     const counted = [...(props.countedRules ?? DEFAULT_COUNTED_RULES)];
     counted.forEach((name, i) => {
-      if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`countedRules[${i}] must be a rule name of ${COMMON_RULE_SET} such as "SizeRestrictions_BODY", got ${JSON.stringify(name)}`);
+      if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`${n('countedRules')}[${i}] must be a rule name of ${COMMON_RULE_SET} such as "SizeRestrictions_BODY", got ${JSON.stringify(name)}`);
     });
     if (props.countedRules !== undefined && counted.length > 0 && !groups.includes(COMMON_RULE_SET)) {
-      throw new Error(`countedRules apply to ${COMMON_RULE_SET}, which managedRuleGroups does not include (got countedRules ${JSON.stringify(counted)})`);
+      throw new Error(`${n('countedRules')} apply to ${COMMON_RULE_SET}, which ${n('managedRuleGroups')} does not include (got ${n('countedRules')} ${JSON.stringify(counted)})`);
     }
     const metricPrefix = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
     const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${metricPrefix}-${metricName}`.slice(-128) });

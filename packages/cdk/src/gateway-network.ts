@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
 import { SelfHealingNatProvider } from './private/nat-instances';
+import { propNamer } from './private/prop-names';
 import { checkInteger, checkIpv4Cidr, checkOrder } from './private/validation';
 
 /**
@@ -128,16 +129,17 @@ export class GatewayNetwork extends Construct {
     const cidr = props.cidr ?? '10.0.0.0/16';
     const maxAzs = props.maxAzs ?? 2;
     this.egress = props.egress ?? GatewayEgress.NAT_GATEWAY;
-    checkIpv4Cidr('cidr', cidr);
-    checkInteger('maxAzs', maxAzs, 1, 6);
+    const n = propNamer(this);
+    checkIpv4Cidr(n('cidr'), cidr);
+    checkInteger(n('maxAzs'), maxAzs, 1, 6);
     let natCount: number;
     let natInstances: SelfHealingNatProvider | undefined;
     if (this.egress === GatewayEgress.NAT_INSTANCE) {
-      if (props.natGateways !== undefined) throw new Error(`natGateways applies only to egress NAT_GATEWAY, but egress is NAT_INSTANCE (got natGateways ${props.natGateways})`);
+      if (props.natGateways !== undefined) throw new Error(`${n('natGateways')} applies only to ${n('egress')} NAT_GATEWAY, but ${n('egress')} is NAT_INSTANCE (got ${n('natGateways')} ${props.natGateways})`);
       natCount = props.natInstances ?? maxAzs;
       // Without a NAT the private subnets have no way to pull images or reach AWS APIs.
-      checkInteger('natInstances', natCount, 1, 6);
-      checkOrder('natInstances', natCount, 'maxAzs', maxAzs);
+      checkInteger(n('natInstances'), natCount, 1, 6);
+      checkOrder(n('natInstances'), natCount, n('maxAzs'), maxAzs);
       natInstances = new SelfHealingNatProvider({
         scope: this,
         count: natCount,
@@ -146,12 +148,12 @@ export class GatewayNetwork extends Construct {
       });
     } else {
       for (const prop of ['natInstances', 'natInstanceType'] as const) {
-        if (props[prop] !== undefined) throw new Error(`${prop} applies only to egress NAT_INSTANCE, but egress is ${this.egress} (got ${prop} ${props[prop]})`);
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} applies only to ${n('egress')} NAT_INSTANCE, but ${n('egress')} is ${this.egress} (got ${n(prop)} ${props[prop]})`);
       }
       natCount = props.natGateways ?? 1;
       // Without a NAT gateway the private subnets have no way to pull images or reach AWS APIs.
-      checkInteger('natGateways', natCount, 1, 6);
-      checkOrder('natGateways', natCount, 'maxAzs', maxAzs);
+      checkInteger(n('natGateways'), natCount, 1, 6);
+      checkOrder(n('natGateways'), natCount, n('maxAzs'), maxAzs);
     }
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {

@@ -13,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
+import { propNamer } from './private/prop-names';
 
 /** Properties of `IdleScaler`. */
 export interface IdleScalerProps {
@@ -189,23 +190,25 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     const extension = props.cooldownExtension ?? Duration.minutes(15);
     const pollInterval = props.pollInterval ?? Duration.seconds(5);
     const tickInterval = props.tickInterval ?? Duration.minutes(1);
-    checkRange('syncTimeout', syncTimeout, Duration.seconds(10), Duration.minutes(14));
-    checkRange('cooldown', cooldown, Duration.minutes(1), Duration.hours(24));
-    checkRange('cooldownExtension', extension, Duration.minutes(2), Duration.hours(24));
-    checkRange('pollInterval', pollInterval, Duration.seconds(1), Duration.seconds(15));
-    checkRange('tickInterval', tickInterval, Duration.minutes(1), Duration.minutes(15));
+    const n = propNamer(this);
+    checkRange(n('syncTimeout'), syncTimeout, Duration.seconds(10), Duration.minutes(14));
+    checkRange(n('cooldown'), cooldown, Duration.minutes(1), Duration.hours(24));
+    checkRange(n('cooldownExtension'), extension, Duration.minutes(2), Duration.hours(24));
+    checkRange(n('pollInterval'), pollInterval, Duration.seconds(1), Duration.seconds(15));
+    checkRange(n('tickInterval'), tickInterval, Duration.minutes(1), Duration.minutes(15));
     const wakeBound = props.wakeBound ?? Duration.seconds(3 * syncTimeout.toSeconds());
-    checkRange('wakeBound', wakeBound, Duration.minutes(1), Duration.hours(24));
+    // Unset, it follows syncTimeout: name what the user set.
+    checkRange(props.wakeBound === undefined ? `the default ${n('wakeBound')} (three times ${n('syncTimeout')})` : n('wakeBound'), wakeBound, Duration.minutes(1), Duration.hours(24));
     if (wakeBound.toMilliseconds() <= syncTimeout.toMilliseconds()) {
-      throw new Error(`IdleScaler: wakeBound must be longer than syncTimeout (${syncTimeout.toHumanString()}), got ${wakeBound.toHumanString()}`);
+      throw new Error(`${n('wakeBound')} must be longer than ${n('syncTimeout')} (${syncTimeout.toHumanString()}), got ${wakeBound.toHumanString()}`);
     }
-    this.adminApiPort = adminPort(props.adminApiUrl);
+    this.adminApiPort = adminPort(props.adminApiUrl, n('adminApiUrl'));
 
     const cp = props.controlPlaneService;
     const dp = props.dataPlaneService;
     const cluster = cp.cluster;
     if (differentClusters(this, cluster, dp.cluster)) {
-      throw new Error(`IdleScaler: dataPlaneService must run in the control plane's cluster (${describeCluster(cluster)}), got a service of cluster ${describeCluster(dp.cluster)}`);
+      throw new Error(`${n('dataPlaneService')} must run in the control plane's cluster (${describeCluster(cluster)}), got a service of cluster ${describeCluster(dp.cluster)}`);
     }
     const vpc = props.vpc ?? cluster.vpc;
     this.metricDimensions = { ControlPlaneService: `${cluster.clusterName}/${cp.serviceName}` };
@@ -468,19 +471,19 @@ function describeCluster(cluster: ecs.ICluster): string {
 function checkRange(prop: string, value: Duration, min: Duration, max: Duration): void {
   const ms = value.toMilliseconds();
   if (ms < min.toMilliseconds() || ms > max.toMilliseconds()) {
-    throw new Error(`IdleScaler: ${prop} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`);
+    throw new Error(`${prop} must be between ${min.toHumanString()} and ${max.toHumanString()}, got ${value.toHumanString()}`);
   }
 }
 
 /** The port of an http(s) URL, default ports included; tokens in the host are allowed. */
-function adminPort(url: string): number {
+function adminPort(url: string, prop: string): number {
   const match = /^(https?):\/\/([^/:?#]+)(?::(\d+))?(?:[/?#].*)?$/.exec(url);
   // A URL that is a token as a whole (a parameter, an import): Kong's default Admin API port.
   if (!match && Token.isUnresolved(url)) return 8001;
   if (!match) {
-    throw new Error(`IdleScaler: adminApiUrl must be an http(s) URL such as http://kong-cp.kong.local:8001, got ${JSON.stringify(url)}`);
+    throw new Error(`${prop} must be an http(s) URL such as http://kong-cp.kong.local:8001, got ${JSON.stringify(url)}`);
   }
   const port = match[3] !== undefined ? Number(match[3]) : match[1] === 'https' ? 443 : 80;
-  if (port < 1 || port > 65535) throw new Error(`IdleScaler: adminApiUrl has port ${port}, outside 1-65535 (got ${JSON.stringify(url)})`);
+  if (port < 1 || port > 65535) throw new Error(`${prop} has port ${port}, outside 1-65535 (got ${JSON.stringify(url)})`);
   return port;
 }

@@ -5,6 +5,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
+import { type PropNamer, propNamer } from './private/prop-names';
 import { checkDurationSeconds, checkOrder, checkRange } from './private/validation';
 
 /** Properties of `KongDatabase`. */
@@ -104,15 +105,16 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     this.databaseName = props.databaseName ?? 'kong';
 
-    checkRange('minCapacity', minCapacity, 0, 256);
-    checkRange('maxCapacity', maxCapacity, 1, 256);
+    const n = propNamer(this);
+    checkRange(n('minCapacity'), minCapacity, 0, 256);
+    checkRange(n('maxCapacity'), maxCapacity, 1, 256);
     for (const [prop, value] of [['minCapacity', minCapacity], ['maxCapacity', maxCapacity]] as const) {
-      if (!Token.isUnresolved(value) && value % 0.5 !== 0) throw new Error(`${prop} must be a multiple of 0.5, got ${value}`);
+      if (!Token.isUnresolved(value) && value % 0.5 !== 0) throw new Error(`${n(prop)} must be a multiple of 0.5, got ${value}`);
     }
-    checkOrder('minCapacity', minCapacity, 'maxCapacity', maxCapacity);
-    checkDurationSeconds('autoPause', autoPause, 300, 86400);
-    checkDurationSeconds('backupRetention', props.backupRetention, 86400, 35 * 86400);
-    if (minCapacity === 0) checkAutoPauseEngine(engineVersion);
+    checkOrder(n('minCapacity'), minCapacity, n('maxCapacity'), maxCapacity);
+    checkDurationSeconds(n('autoPause'), autoPause, 300, 86400);
+    checkDurationSeconds(n('backupRetention'), props.backupRetention, 86400, 35 * 86400);
+    if (minCapacity === 0) checkAutoPauseEngine(engineVersion, n);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -165,13 +167,13 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
   }
 }
 
-function checkAutoPauseEngine(version: rds.AuroraPostgresEngineVersion): void {
+function checkAutoPauseEngine(version: rds.AuroraPostgresEngineVersion, n: PropNamer): void {
   const full = version.auroraPostgresFullVersion;
   if (Token.isUnresolved(full)) return;
   const [major, minor] = full.split('.').map(Number);
   const from = AUTO_PAUSE_FROM[major];
   const ok = major > 16 || (from !== undefined && minor >= from);
   if (!ok) {
-    throw new Error(`engineVersion must support 0 ACU auto-pause (13.15, 14.12, 15.7, 16.3 or later) when minCapacity is 0, got "${full}"`);
+    throw new Error(`${n('engineVersion')} must support 0 ACU auto-pause (13.15, 14.12, 15.7, 16.3 or later) when ${n('minCapacity')} is 0, got "${full}"`);
   }
 }

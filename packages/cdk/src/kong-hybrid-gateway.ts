@@ -20,6 +20,8 @@ import { IdleScaler } from './idle-scaler';
 import { KongDatabase } from './kong-database';
 import type { KongTaskOptions } from './kong-task-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
+import { GATEWAY_PROP_NAMES } from './private/gateway-prop-names';
+import { literal, nameChildProps, propNamer } from './private/prop-names';
 import { FIGURES } from './private/timing';
 import { checkCidrList } from './private/validation';
 
@@ -493,18 +495,21 @@ export class KongHybridGateway extends Construct {
 
   constructor(scope: Construct, id: string, props: KongHybridGatewayProps) {
     super(scope, id);
+    // Errors name the props set here, in the caller's language (private/prop-names.ts).
+    for (const [child, names] of Object.entries(GATEWAY_PROP_NAMES)) nameChildProps(this, child, names);
+    const n = propNamer(this);
     this.adminAllowedCidrs = [...(props.adminAllowedCidrs ?? [])];
-    checkCidrList('adminAllowedCidrs', this.adminAllowedCidrs);
+    checkCidrList(n('adminAllowedCidrs'), this.adminAllowedCidrs);
     if (props.vpc) {
       for (const prop of ['vpcCidr', 'maxAzs', 'natGateways', 'egress', 'natInstances', 'natInstanceType', 'vpcFlowLogs'] as const) {
-        if (props[prop] !== undefined) throw new Error(`${prop} applies only to a new VPC, but vpc was given too (got ${prop} ${JSON.stringify(props[prop])})`);
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} applies only to a new VPC, but ${n('vpc')} was given too (got ${n(prop)} ${shown(props[prop])})`);
       }
     }
     if (props.cluster && props.vpc && !Token.isUnresolved(props.cluster.vpc.vpcId) && !Token.isUnresolved(props.vpc.vpcId) && props.cluster.vpc.vpcId !== props.vpc.vpcId) {
-      throw new Error(`cluster must be in vpc (${props.vpc.vpcId}), got a cluster in ${props.cluster.vpc.vpcId}`);
+      throw new Error(`${n('cluster')} must be in ${n('vpc')} (${props.vpc.vpcId}), got a cluster in ${props.cluster.vpc.vpcId}`);
     }
     if (props.namespace && props.namespaceName !== undefined) {
-      throw new Error(`namespaceName applies only to a new namespace, but namespace was given too (got namespaceName ${JSON.stringify(props.namespaceName)})`);
+      throw new Error(`${n('namespaceName')} applies only to a new namespace, but ${n('namespace')} was given too (got ${n('namespaceName')} ${JSON.stringify(props.namespaceName)})`);
     }
 
     if (props.vpc) {
@@ -638,13 +643,13 @@ export class KongHybridGateway extends Construct {
       });
     } else {
       for (const prop of ['firewallManagedRuleGroups', 'firewallCountedRules', 'firewallRateLimit', 'firewallLogging'] as const) {
-        if (props[prop] !== undefined) throw new Error(`${prop} needs the firewall, but firewall is false (got ${prop} ${JSON.stringify(props[prop])})`);
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} needs the firewall, but ${n('firewall')} is ${literal(false)} (got ${n(prop)} ${shown(props[prop])})`);
       }
     }
 
     if (props.controlPlaneAlwaysOn ?? false) {
       for (const prop of ['idleScalerSyncTimeout', 'idleScalerCooldown', 'idleScalerCooldownExtension', 'idleScalerWakeBound'] as const) {
-        if (props[prop] !== undefined) throw new Error(`${prop} needs the idle scaler, but controlPlaneAlwaysOn is true (got ${prop} ${props[prop]!.toHumanString()})`);
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} needs the idle scaler, but ${n('controlPlaneAlwaysOn')} is ${literal(true)} (got ${n(prop)} ${props[prop]!.toHumanString()})`);
       }
       // The template leaves the desired count to the scaler; with no scaler, keep one task.
       (this.controlPlane.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DesiredCount', 1);
@@ -689,7 +694,7 @@ export class KongHybridGateway extends Construct {
       });
     } else {
       for (const prop of ['kongManagerOrigins', 'adminApiKeyGeneration'] as const) {
-        if (props[prop] !== undefined) throw new Error(`${prop} needs the admin API proxy, but adminApiProxy is false (got ${prop} ${JSON.stringify(props[prop])})`);
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} needs the admin API proxy, but ${n('adminApiProxy')} is ${literal(false)} (got ${n(prop)} ${shown(props[prop])})`);
       }
     }
 
@@ -740,6 +745,13 @@ export class KongHybridGateway extends Construct {
   public metricDatabaseCapacity(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.database.metricCapacity(props);
   }
+}
+
+/** A prop's value in an error message: JSON for literals, what the value says of itself otherwise (an instance type, an enum). */
+function shown(value: unknown): string {
+  if (typeof value === 'boolean') return literal(value);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) return String(value);
+  return JSON.stringify(value);
 }
 
 /** Adds one action to the ALARM state of every CloudWatch alarm it visits, once. */

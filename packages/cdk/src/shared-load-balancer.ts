@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { skipCheckov } from './private/checkov';
+import { type PropNamer, propNamer, spell } from './private/prop-names';
 import { checkDurationSeconds } from './private/validation';
 
 /** Properties of `SharedLoadBalancer`. */
@@ -94,10 +95,11 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
     if (Token.isUnresolved(Stack.of(this).region)) {
       throw new Error('SharedLoadBalancer needs a stack with a known region (env: { region: \'…\' }): access logging grants the region\'s load balancer service the right to write to the bucket');
     }
-    checkDomain(props.domainName, props.hostedZone);
-    checkDurationSeconds('accessLogExpiration', props.accessLogExpiration, 86400, 3650 * 86400);
+    const n = propNamer(this);
+    checkDomain(props.domainName, props.hostedZone, n);
+    checkDurationSeconds(n('accessLogExpiration'), props.accessLogExpiration, 86400, 3650 * 86400);
     const sslPolicy = props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS;
-    if (LEGACY_POLICIES.has(sslPolicy)) throw new Error(`sslPolicy must allow only TLS 1.2 or later, got "${sslPolicy}"`);
+    if (LEGACY_POLICIES.has(sslPolicy)) throw new Error(`${n('sslPolicy')} must allow only TLS 1.2 or later, got "${sslPolicy}"`);
     this.url = `https://${props.domainName}`;
 
     this.certificate = props.certificate ?? new acm.Certificate(this, 'Certificate', {
@@ -174,21 +176,21 @@ export class SharedLoadBalancer extends Construct implements ec2.IConnectable {
 }
 
 /** The domain must be the zone's apex or inside it (when both are known at synth time). */
-function checkDomain(domainName: string, zone: route53.IHostedZone): void {
+function checkDomain(domainName: string, zone: route53.IHostedZone, n: PropNamer): void {
   if (Token.isUnresolved(domainName)) return;
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domainName)) {
-    throw new Error(`domainName must be a fully qualified domain name such as "kong-gw.example.com", got ${JSON.stringify(domainName)}`);
+    throw new Error(`${n('domainName')} must be a fully qualified domain name such as "kong-gw.example.com", got ${JSON.stringify(domainName)}`);
   }
   let zoneName: string;
   try {
     zoneName = zone.zoneName;
   } catch {
-    throw new Error('hostedZone must know its name (use HostedZone.fromHostedZoneAttributes() or fromLookup()): the alias record and the domain check need it, got a zone from HostedZone.fromHostedZoneId()');
+    throw new Error(`${n('hostedZone')} must know its name (use HostedZone.${spell('fromHostedZoneAttributes')}() or ${spell('fromLookup')}()): the alias record and the domain check need it, got a zone from HostedZone.${spell('fromHostedZoneId')}()`);
   }
   if (Token.isUnresolved(zoneName)) return;
   const zoneFqdn = zoneName.replace(/\.$/, '').toLowerCase();
   const domain = domainName.toLowerCase();
   if (domain !== zoneFqdn && !domain.endsWith(`.${zoneFqdn}`)) {
-    throw new Error(`domainName must be inside the hosted zone "${zoneFqdn}", got ${JSON.stringify(domainName)}`);
+    throw new Error(`${n('domainName')} must be inside the hosted zone "${zoneFqdn}", got ${JSON.stringify(domainName)}`);
   }
 }

@@ -185,20 +185,20 @@ describe('data plane capacity: Fargate Spot above an on-demand base', () => {
 
 describe('egress and capacity: validation', () => {
   test.each<[string, Partial<KongHybridGatewayProps>, RegExp]>([
-    ['natGateways with NAT instances', { egress: GatewayEgress.NAT_INSTANCE, natGateways: 2 }, /natGateways applies only to egress NAT_GATEWAY, but egress is NAT_INSTANCE \(got natGateways 2\)/],
-    ['natInstances with NAT gateways', { natInstances: 1 }, /natInstances applies only to egress NAT_INSTANCE, but egress is NAT_GATEWAY \(got natInstances 1\)/],
-    ['more NAT instances than AZs', { egress: GatewayEgress.NAT_INSTANCE, natInstances: 3 }, /natInstances \(3\) must not be greater than maxAzs \(2\)/],
-    ['zero NAT instances', { egress: GatewayEgress.NAT_INSTANCE, natInstances: 0 }, /natInstances must be between 1 and 6, got 0/],
-    ['an on-demand base without Spot', { dataPlaneOnDemandBaseTasks: 1 }, /onDemandBaseTasks needs fargateSpot, but fargateSpot is not set \(got onDemandBaseTasks 1\)/],
-    ['an on-demand base above the maximum', { dataPlaneFargateSpot: true, dataPlaneOnDemandBaseTasks: 11 }, /onDemandBaseTasks \(11\) must not be greater than maxTasks \(10\)/],
-    ['a negative on-demand base', { dataPlaneFargateSpot: true, dataPlaneOnDemandBaseTasks: -1 }, /onDemandBaseTasks must be between 0 and 1000, got -1/],
+    ['natGateways with NAT instances', { egress: GatewayEgress.NAT_INSTANCE, natGateways: 2 }, /^natGateways applies only to egress NAT_GATEWAY, but egress is NAT_INSTANCE \(got natGateways 2\)$/],
+    ['natInstances with NAT gateways', { natInstances: 1 }, /^natInstances applies only to egress NAT_INSTANCE, but egress is NAT_GATEWAY \(got natInstances 1\)$/],
+    ['more NAT instances than AZs', { egress: GatewayEgress.NAT_INSTANCE, natInstances: 3 }, /^natInstances \(3\) must not be greater than maxAzs \(2\)$/],
+    ['zero NAT instances', { egress: GatewayEgress.NAT_INSTANCE, natInstances: 0 }, /^natInstances must be between 1 and 6, got 0$/],
+    ['an on-demand base without Spot', { dataPlaneOnDemandBaseTasks: 1 }, /^dataPlaneOnDemandBaseTasks needs dataPlaneFargateSpot, but dataPlaneFargateSpot is not set \(got dataPlaneOnDemandBaseTasks 1\)$/],
+    ['an on-demand base above the maximum', { dataPlaneFargateSpot: true, dataPlaneOnDemandBaseTasks: 11 }, /^dataPlaneOnDemandBaseTasks \(11\) must not be greater than dataPlaneMaxTasks \(10\)$/],
+    ['a negative on-demand base', { dataPlaneFargateSpot: true, dataPlaneOnDemandBaseTasks: -1 }, /^dataPlaneOnDemandBaseTasks must be between 0 and 1000, got -1$/],
   ])('GIVEN %s WHEN synthesized THEN it fails naming the prop and the value', (_name, props, message) => {
     expect(() => gatewayStack(props, 'Invalid')).toThrow(message);
   });
 
   test('GIVEN a VPC of the user and an egress option WHEN synthesized THEN it fails: egress applies only to a new VPC', () => {
     expect(() => gatewayStack((stack) => ({ vpc: new ec2.Vpc(stack, 'Own'), egress: GatewayEgress.NAT_INSTANCE }), 'Mixed'))
-      .toThrow(/egress applies only to a new VPC, but vpc was given too \(got egress "NAT_INSTANCE"\)/);
+      .toThrow(/^egress applies only to a new VPC, but vpc was given too \(got egress "NAT_INSTANCE"\)$/);
   });
 });
 

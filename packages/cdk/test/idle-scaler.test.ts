@@ -265,14 +265,15 @@ describe('IdleScaler', () => {
   });
 
   test.each([
-    [{ syncTimeout: Duration.minutes(20) }, 'IdleScaler: syncTimeout must be between 10 seconds and 14 minutes, got 20 minutes'],
-    [{ pollInterval: Duration.seconds(30) }, 'IdleScaler: pollInterval must be between 1 second and 15 seconds, got 30 seconds'],
-    [{ cooldown: Duration.seconds(10) }, 'IdleScaler: cooldown must be between 1 minute and 1 day, got 10 seconds'],
-    [{ cooldownExtension: Duration.days(2) }, 'IdleScaler: cooldownExtension must be between 2 minutes and 1 day, got 2 days'],
-    [{ tickInterval: Duration.seconds(30) }, 'IdleScaler: tickInterval must be between 1 minute and 15 minutes, got 30 seconds'],
-    [{ wakeBound: Duration.minutes(4) }, 'IdleScaler: wakeBound must be longer than syncTimeout (5 minutes), got 4 minutes'],
-    [{ wakeBound: Duration.days(2) }, 'IdleScaler: wakeBound must be between 1 minute and 1 day, got 2 days'],
-    [{ adminApiUrl: 'kong-cp.kong.local:8001' }, 'IdleScaler: adminApiUrl must be an http(s) URL such as http://kong-cp.kong.local:8001, got "kong-cp.kong.local:8001"'],
+    [{ syncTimeout: Duration.minutes(20) }, 'syncTimeout must be between 10 seconds and 14 minutes, got 20 minutes'],
+    [{ pollInterval: Duration.seconds(30) }, 'pollInterval must be between 1 second and 15 seconds, got 30 seconds'],
+    [{ cooldown: Duration.seconds(10) }, 'cooldown must be between 1 minute and 1 day, got 10 seconds'],
+    [{ cooldownExtension: Duration.days(2) }, 'cooldownExtension must be between 2 minutes and 1 day, got 2 days'],
+    [{ tickInterval: Duration.seconds(30) }, 'tickInterval must be between 1 minute and 15 minutes, got 30 seconds'],
+    [{ wakeBound: Duration.minutes(4) }, 'wakeBound must be longer than syncTimeout (5 minutes), got 4 minutes'],
+    [{ wakeBound: Duration.days(2) }, 'wakeBound must be between 1 minute and 1 day, got 2 days'],
+    [{ syncTimeout: Duration.seconds(15) }, 'the default wakeBound (three times syncTimeout) must be between 1 minute and 1 day, got 45 seconds'],
+    [{ adminApiUrl: 'kong-cp.kong.local:8001' }, 'adminApiUrl must be an http(s) URL such as http://kong-cp.kong.local:8001, got "kong-cp.kong.local:8001"'],
   ] as Array<[Partial<IdleScalerProps>, string]>)('GIVEN %o WHEN constructed THEN the error names the prop and the value', (props, message) => {
     expect(() => synth(props)).toThrow(message);
   });
@@ -284,7 +285,7 @@ describe('IdleScaler', () => {
     const dp = ecs.FargateService.fromFargateServiceAttributes(f.stack, 'Dp', { cluster: other, serviceName: 'kong-dp' });
 
     expect(() => new IdleScaler(f.stack, 'Scaler', { controlPlaneService: cp, dataPlaneService: dp, adminApiUrl: 'http://kong-cp.kong.local:8001' }))
-      .toThrow('IdleScaler: dataPlaneService must run in the control plane\'s cluster (Test/Main), got a service of cluster Test/Other');
+      .toThrow('dataPlaneService must run in the control plane\'s cluster (Test/Main), got a service of cluster Test/Other');
   });
 
   test('GIVEN the scaler WHEN checked by cdk-nag (AWS Solutions) THEN there are no findings but what it acknowledges with reasons', () => {

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import type { PropNamer } from './prop-names';
 
 /**
  * The Kong image when none is given: Kong 3.9.3, the last open-source patch
@@ -46,12 +47,12 @@ export function parseImage(ref: string): { repository: string; tag?: string; dig
  * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/pull-through-cache-working-pulling.html).
  * Docker Hub's official images live under `library/`.
  */
-export function cachedRepositoryName(prop: string, ref: string, repository: string, prefix: string): string {
+export function cachedRepositoryName(n: PropNamer, ref: string, repository: string, prefix: string): string {
   if (repository.startsWith('public.ecr.aws/')) return `${prefix}/${repository.slice('public.ecr.aws/'.length)}`;
   const hub = repository.replace(/^(docker\.io|registry-1\.docker\.io|index\.docker\.io)\//, '');
   const firstPart = hub.split('/')[0];
   const isDockerHub = hub === repository ? !firstPart.includes('.') && !firstPart.includes(':') && firstPart !== 'localhost' : true;
-  if (!isDockerHub) throw new Error(`${prop}PullThroughCachePrefix needs an image from public.ecr.aws or Docker Hub, got ${prop} ${JSON.stringify(ref)}`);
+  if (!isDockerHub) throw new Error(`${n('kongImagePullThroughCachePrefix')} needs an image from public.ecr.aws or Docker Hub, got ${n('kongImage')} ${JSON.stringify(ref)}`);
   return `${prefix}/${hub.includes('/') ? hub : `library/${hub}`}`;
 }
 
@@ -68,9 +69,10 @@ export interface KongImageOptions {
  * account's cache (`grantCacheImport` adds what the cache needs); anything
  * else is pulled from its registry.
  */
-export function kongContainerImage(scope: Construct, prop: string, ref: string, options: KongImageOptions = {}): { image: ecs.ContainerImage; grantCacheImport?: (role: iam.IRole) => void } {
+export function kongContainerImage(scope: Construct, n: PropNamer, ref: string, options: KongImageOptions = {}): { image: ecs.ContainerImage; grantCacheImport?: (role: iam.IRole) => void } {
   if (Token.isUnresolved(ref)) return { image: ecs.ContainerImage.fromRegistry(ref) };
   const { repository, tag, digest } = parseImage(ref);
+  const prop = n('kongImage');
   if (!repository || /\s/.test(ref)) throw new Error(`${prop} must be an image reference such as "${DEFAULT_KONG_IMAGE}", got ${JSON.stringify(ref)}`);
   if (digest !== undefined && !DIGEST.test(digest)) throw new Error(`${prop} must pin a digest as @sha256:<64 hex digits>, got ${JSON.stringify(ref)}`);
 
@@ -88,9 +90,9 @@ export function kongContainerImage(scope: Construct, prop: string, ref: string, 
   const prefix = options.pullThroughCachePrefix;
   if (prefix !== undefined) {
     if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(prefix) || prefix.length < 2 || prefix.length > 30) {
-      throw new Error(`${prop}PullThroughCachePrefix must be an ECR repository prefix (2-30 lowercase letters, digits, '.', '_' or '-'), got ${JSON.stringify(prefix)}`);
+      throw new Error(`${n('kongImagePullThroughCachePrefix')} must be an ECR repository prefix (2-30 lowercase letters, digits, '.', '_' or '-'), got ${JSON.stringify(prefix)}`);
     }
-    const name = cachedRepositoryName(prop, ref, repository, prefix);
+    const name = cachedRepositoryName(n, ref, repository, prefix);
     const stack = Stack.of(scope);
     const repo = ecr.Repository.fromRepositoryAttributes(scope, 'KongImageCache', {
       repositoryName: name,

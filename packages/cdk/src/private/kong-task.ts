@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { KongTaskOptions } from '../kong-task-options';
 import { DEFAULT_KONG_IMAGE, kongContainerImage } from './kong-image';
 import { awsManagedKey, skipCheckov } from './checkov';
+import type { PropNamer } from './prop-names';
 import { checkFargateSize } from './validation';
 
 /** Variables the constructs own: users may not set them through `environment`. */
@@ -18,9 +19,8 @@ export const MANAGED_VARIABLES = [
 export interface KongTaskSpec extends KongTaskOptions {
   readonly cpu: number;
   readonly memoryLimitMiB: number;
-  readonly cpuProp: string;
-  readonly memoryProp: string;
-  readonly environmentProp: string;
+  /** Names the construct's props (`cpu`, `memoryLimitMiB`, `environment`, `kongImage`, …) in errors. */
+  readonly propNames: PropNamer;
   readonly environment: Record<string, string>;
   readonly userEnvironment?: Record<string, string>;
   readonly portMappings: ecs.PortMapping[];
@@ -30,10 +30,11 @@ export interface KongTaskSpec extends KongTaskOptions {
 
 /** A Fargate task definition with one Kong container, its logs, and its image checked. */
 export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition: ecs.FargateTaskDefinition; container: ecs.ContainerDefinition; logGroup: logs.LogGroup } {
-  checkFargateSize(spec.cpuProp, spec.cpu, spec.memoryProp, spec.memoryLimitMiB);
+  const n = spec.propNames;
+  checkFargateSize(n('cpu'), spec.cpu, n('memoryLimitMiB'), spec.memoryLimitMiB);
   for (const key of Object.keys(spec.userEnvironment ?? {})) {
     if (MANAGED_VARIABLES.includes(key.toUpperCase())) {
-      throw new Error(`${spec.environmentProp} must not set ${key}: the construct manages it, got ${JSON.stringify(key)}`);
+      throw new Error(`${n('environment')} must not set ${key}: the construct manages it, got ${JSON.stringify(key)}`);
     }
   }
 
@@ -46,7 +47,7 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
     },
   });
   const logGroup = new logs.LogGroup(scope, 'Logs', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH });
-  const { image, grantCacheImport } = kongContainerImage(scope, 'kongImage', spec.kongImage ?? DEFAULT_KONG_IMAGE, { pullThroughCachePrefix: spec.kongImagePullThroughCachePrefix });
+  const { image, grantCacheImport } = kongContainerImage(scope, n, spec.kongImage ?? DEFAULT_KONG_IMAGE, { pullThroughCachePrefix: spec.kongImagePullThroughCachePrefix });
   skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('Kong\'s log group'));
   const container = taskDefinition.addContainer('kong', {
     image,

@@ -6,6 +6,7 @@ import { Construct, DependencyGroup, type IDependable } from 'constructs';
 import { skipCheckov } from './checkov';
 import { acknowledge } from './lambda-function';
 import { natInstanceScript } from './nat-instance-script';
+import { propNamer } from './prop-names';
 
 /** The tag every NAT instance carries; its IAM role may change only instances with it. */
 const NAT_TAG = 'kong-hybrid:nat-instances';
@@ -175,7 +176,8 @@ export class SelfHealingNatProvider extends ec2.NatProvider {
       }
     });
     if (!Token.isUnresolved(this.props.count) && this.groups.length !== this.props.count) {
-      throw new Error(`natInstances must not be more than the VPC's AZs (${natSubnets.length}), got ${this.props.count}`);
+      // Named as the user of the network (GatewayNetwork, or KongHybridGateway above it) set it.
+      throw new Error(`${propNamer(this.props.scope)('natInstances')} must not be more than the VPC's AZs (${natSubnets.length}), got ${this.props.count}`);
     }
   }
 

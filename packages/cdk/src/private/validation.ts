@@ -91,5 +91,5 @@ export function checkFargateSize(cpuProp: string, cpu: number, memoryProp: strin
   if (!range) fail(cpuProp, cpu, `must be one of ${Object.keys(ranges).join(', ')} (Fargate CPU units)`);
   const [min, max, step] = range;
   const ok = cpu === 256 ? [512, 1024, 2048].includes(memory) : memory >= min && memory <= max && memory % step === 0;
-  if (!ok) fail(memoryProp, memory, `must be a Fargate memory size for ${cpu} CPU units (${min}..${max} MiB in steps of ${step})`);
+  if (!ok) fail(memoryProp, memory, `must be a Fargate memory size for ${cpuProp} ${cpu} (${cpu === 256 ? '512, 1024 or 2048 MiB' : `${min}..${max} MiB in steps of ${step}`})`);
 }
