@@ -7,27 +7,21 @@ import { awsManagedKey, skipCheckov } from './private/checkov';
 import { propNamer } from './private/prop-names';
 import { checkCidrList, checkInteger } from './private/validation';
 
-/** The AWS managed rule groups the firewall uses unless told otherwise. */
-export const DEFAULT_MANAGED_RULE_GROUPS = [
+/**
+ * The AWS managed rule groups the firewall uses unless told otherwise.
+ * @deprecated use `GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS`, which Python and Java see too
+ */
+export const DEFAULT_MANAGED_RULE_GROUPS: string[] = Object.freeze([
   'AWSManagedRulesAmazonIpReputationList',
   'AWSManagedRulesCommonRuleSet',
   'AWSManagedRulesKnownBadInputsRuleSet',
-];
+]) as string[];
 
 /**
- * Rules of `AWSManagedRulesCommonRuleSet` that the firewall counts instead of
- * blocking unless told otherwise, because ordinary API and admin traffic
- * trips them (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html):
- * - `SizeRestrictions_BODY` blocks request bodies over 8 KB: uploads, batch
- *   calls, a decK sync through `/kong-admin`;
- * - `NoUserAgent_HEADER` blocks requests without a User-Agent: many API
- *   clients, health probes and SDKs send none;
- * - `GenericRFI_BODY` blocks bodies with a URL whose host is an IPv4
- *   address: a Kong service `url` such as `http://10.0.3.7:8080` sent to
- *   `/kong-admin`.
- * Counted requests still show in the web ACL's metrics and sampled requests.
+ * Rules of `AWSManagedRulesCommonRuleSet` the firewall counts instead of blocking unless told otherwise.
+ * @deprecated use `GatewayFirewall.DEFAULT_COUNTED_RULES`, which Python and Java see too
  */
-export const DEFAULT_COUNTED_RULES = ['SizeRestrictions_BODY', 'NoUserAgent_HEADER', 'GenericRFI_BODY'];
+export const DEFAULT_COUNTED_RULES: string[] = Object.freeze(['SizeRestrictions_BODY', 'NoUserAgent_HEADER', 'GenericRFI_BODY']) as string[];
 
 const COMMON_RULE_SET = 'AWSManagedRulesCommonRuleSet';
 
@@ -87,6 +81,30 @@ export interface GatewayFirewallProps {
  * admin CIDRs, a per-address rate limit, and AWS managed rule groups.
  */
 export class GatewayFirewall extends Construct {
+  /**
+   * The AWS managed rule groups the firewall uses unless told otherwise.
+   *
+   * IP reputation, the common rule set and known bad inputs, in that order.
+   * Extend them rather than restate them, for example
+   * `[...GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS, 'AWSManagedRulesLinuxRuleSet']`.
+   */
+  public static readonly DEFAULT_MANAGED_RULE_GROUPS: string[] = DEFAULT_MANAGED_RULE_GROUPS;
+
+  /**
+   * Rules of `AWSManagedRulesCommonRuleSet` the firewall counts instead of blocking unless told otherwise.
+   *
+   * Ordinary API and admin traffic trips them
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html):
+   * `SizeRestrictions_BODY` blocks request bodies over 8 KB (uploads, batch
+   * calls, a decK sync through `/kong-admin`), `NoUserAgent_HEADER` blocks
+   * requests without a User-Agent (many API clients, health probes and SDKs
+   * send none), and `GenericRFI_BODY` blocks bodies with a URL whose host is an
+   * IPv4 address (a Kong service `url` such as `http://10.0.3.7:8080` sent to
+   * `/kong-admin`). Counted requests still show in the web ACL's metrics and
+   * sampled requests.
+   */
+  public static readonly DEFAULT_COUNTED_RULES: string[] = DEFAULT_COUNTED_RULES;
+
   /** The web ACL. */
   public readonly webAcl: wafv2.CfnWebACL;
 
@@ -107,11 +125,11 @@ export class GatewayFirewall extends Construct {
     checkInteger(n('rateLimit'), rateLimit, 10, 2_000_000_000);
     const prefix = props.adminPathPrefix ?? '/kong-admin';
     if (!/^\/[A-Za-z0-9._~-]+$/.test(prefix)) throw new Error(`${n('adminPathPrefix')} must be one path segment such as "/kong-admin", got ${JSON.stringify(prefix)}`);
-    const groups = [...(props.managedRuleGroups ?? DEFAULT_MANAGED_RULE_GROUPS)];
+    const groups = [...(props.managedRuleGroups ?? GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS)];
     groups.forEach((name, i) => {
       if (!/^AWSManagedRules[A-Za-z0-9]+$/.test(name)) throw new Error(`${n('managedRuleGroups')}[${i}] must be an AWS managed rule group name such as "AWSManagedRulesCommonRuleSet", got ${JSON.stringify(name)}`);
     });
-    const counted = [...(props.countedRules ?? DEFAULT_COUNTED_RULES)];
+    const counted = [...(props.countedRules ?? GatewayFirewall.DEFAULT_COUNTED_RULES)];
     counted.forEach((name, i) => {
       if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`${n('countedRules')}[${i}] must be a rule name of ${COMMON_RULE_SET} such as "SizeRestrictions_BODY", got ${JSON.stringify(name)}`);
     });

@@ -6,7 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ClusterMtlsMode, ControlPlane } from '../src';
+import { ClusterMtlsMode, ControlPlane, GatewayFirewall } from '../src';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
 
 // GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
@@ -206,6 +206,17 @@ describe('3. data plane', () => {
     const t = Template.fromStack(gatewayStack({ dataPlaneTrustedCidrs: ['10.0.0.0/8', '2001:db8::/32'] }, 'Trusted').stack);
     expect(containerOf(t, 'data_plane').env.KONG_TRUSTED_IPS).toBe('10.0.0.0/8,2001:db8::/32');
     expect(() => gatewayStack({ dataPlaneTrustedCidrs: ['10.0.0.0/33'] }, 'BadTrusted')).toThrow('dataPlaneTrustedCidrs[0] must be an IPv4 or IPv6 CIDR block such as "203.0.113.0/24", got "10.0.0.0/33"');
+  });
+
+  test('GIVEN environment maps whose keys are not in order WHEN synthesized THEN both planes list the user\'s variables in key order (the template does not follow the map\'s order)', () => {
+    for (const [role, given] of [['data_plane', ['KONG_NGINX_WORKER_PROCESSES', 'KONG_LOG_LEVEL', 'KONG_PLUGINS']], ['control_plane', ['KONG_PLUGINS', 'KONG_LOG_LEVEL']]] as const) {
+      const names: string[] = containerOf(brought, role).container.Environment.map((e: any) => e.Name);
+      const users = names.filter((name) => (given as readonly string[]).includes(name));
+      expect({ role, users }).toEqual({ role, users: [...given].sort() });
+      // They come first, then the construct's own, in code order.
+      expect(names.slice(0, given.length)).toEqual([...given].sort());
+    }
+    expect(containerOf(brought, 'data_plane').env.KONG_LOG_LEVEL).toBe('info');
   });
 
   test('GIVEN the default gateway WHEN synthesized THEN the DP opens no Kong Manager listener, and the variable is the construct\'s', () => {
@@ -533,6 +544,9 @@ describe('8. firewall', () => {
       ['AWS', 'AWSManagedRulesCommonRuleSet'],
       ['AWS', 'AWSManagedRulesKnownBadInputsRuleSet'],
     ]);
+    // The same lists are statics of GatewayFirewall, so that Python and Java can extend them too.
+    expect(groups.map((g: any) => g.Name)).toEqual(GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS);
+    expect(commonRuleSet(template).RuleActionOverrides.map((o: any) => o.Name)).toEqual(GatewayFirewall.DEFAULT_COUNTED_RULES);
   });
 
   const commonRuleSet = (t: Template) => (Object.values(t.findResources('AWS::WAFv2::WebACL'))[0] as any).Properties.Rules

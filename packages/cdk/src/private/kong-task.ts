@@ -52,7 +52,13 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
   const container = taskDefinition.addContainer('kong', {
     image,
     essential: true,
-    environment: { ...spec.userEnvironment, ...spec.environment },
+    // The user's variables in key order, whatever order the map arrived in:
+    // Java's Map.of iterates in an order that changes from one JVM run to the
+    // next, and CDK lists the variables in the order the object holds them
+    // (aws-cdk-lib 2.263.0 aws-ecs/lib/container-definition.ts, renderKV:
+    // Object.entries), so a new order would be a new task definition, and a
+    // deploy that rolls every Kong task for nothing. Ours follow, in code order.
+    environment: { ...sortedByKey(spec.userEnvironment ?? {}), ...spec.environment },
     portMappings: spec.portMappings,
     command: spec.command,
     healthCheck: spec.healthCheck,
@@ -64,4 +70,9 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
     reason: 'The environment holds only non-secret Kong settings (roles, listeners, host names); certificates, keys and database credentials arrive as ECS secrets from Secrets Manager.',
   });
   return { taskDefinition, container, logGroup };
+}
+
+/** The same entries, inserted in key order (UTF-16 code units: the same on every machine and locale). */
+export function sortedByKey(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(values).sort().map((key) => [key, values[key]]));
 }

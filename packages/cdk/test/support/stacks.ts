@@ -53,6 +53,9 @@ export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongH
     databaseAutoPause: Duration.minutes(30),
     databaseRemovalPolicy: RemovalPolicy.DESTROY,
     firewallLogging: true,
+    // Not in key order, as a map may arrive from Java: the template must not follow it.
+    dataPlaneEnvironment: { KONG_NGINX_WORKER_PROCESSES: '2', KONG_LOG_LEVEL: 'info', KONG_PLUGINS: 'bundled' },
+    controlPlaneEnvironment: { KONG_PLUGINS: 'bundled', KONG_LOG_LEVEL: 'notice' },
   });
   return { app, stack, gateway };
 }

@@ -7,7 +7,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
 
-from kong_hybrid_cdk import AdminApiProxy, ControlPlane, KongHybridGateway
+from kong_hybrid_cdk import AdminApiProxy, ControlPlane, GatewayFirewall, KongHybridGateway
 
 
 def synth():
@@ -122,3 +122,12 @@ def test_trusted_cidrs_waf_counted_rules_and_image_cache_follow_the_props():
             "RuleActionOverrides": [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]})}})])})
     TEMPLATE.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([Match.object_like(
         {"Action": ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]})])}})
+
+
+def test_the_firewall_defaults_are_statics_of_its_construct():
+    assert GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS == [
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    ]
+    assert GatewayFirewall.DEFAULT_COUNTED_RULES == ["SizeRestrictions_BODY", "NoUserAgent_HEADER", "GenericRFI_BODY"]

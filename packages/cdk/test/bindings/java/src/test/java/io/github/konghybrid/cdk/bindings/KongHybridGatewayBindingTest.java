@@ -2,12 +2,16 @@ package io.github.konghybrid.cdk.bindings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.konghybrid.cdk.AdminApiProxy;
 import io.github.konghybrid.cdk.ClusterMtlsMode;
+import io.github.konghybrid.cdk.GatewayFirewall;
 import io.github.konghybrid.cdk.KongHybridGateway;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Duration;
@@ -25,6 +29,15 @@ import software.amazon.awscdk.services.sns.Topic;
 
 /** KongHybridGateway used from Java, through the jar jsii-pacmak built, with non-default props. */
 class KongHybridGatewayBindingTest {
+
+  /** Kong settings in an order that is not the keys' order (a LinkedHashMap keeps it). */
+  private static final Map<String, String> CONTROL_PLANE_ENVIRONMENT = new LinkedHashMap<>();
+
+  static {
+    CONTROL_PLANE_ENVIRONMENT.put("KONG_PLUGINS", "bundled");
+    CONTROL_PLANE_ENVIRONMENT.put("KONG_LOG_LEVEL", "notice");
+    CONTROL_PLANE_ENVIRONMENT.put("KONG_ADMIN_ACCESS_LOG", "off");
+  }
 
   private static final App APP = new App();
   private static final Stack STACK = new Stack(APP, "JavaBinding", StackProps.builder()
@@ -48,6 +61,14 @@ class KongHybridGatewayBindingTest {
       .alarmAction(new SnsAction(new Topic(STACK, "Oncall")))
       .dataPlaneTrustedCidrs(List.of("10.0.0.0/8", "2001:db8::/32"))
       .firewallCountedRules(List.of())
+      // Map.of iterates in an order that changes from one JVM run to the next.
+      .dataPlaneEnvironment(Map.of(
+          "KONG_PLUGINS", "bundled",
+          "KONG_LOG_LEVEL", "info",
+          "KONG_NGINX_WORKER_PROCESSES", "2",
+          "KONG_MEM_CACHE_SIZE", "64m",
+          "KONG_UPSTREAM_KEEPALIVE_POOL_SIZE", "120"))
+      .controlPlaneEnvironment(CONTROL_PLANE_ENVIRONMENT)
       .build();
   private static final Template TEMPLATE = Template.fromStack(STACK);
 
@@ -110,5 +131,52 @@ class KongHybridGatewayBindingTest {
         "Image", "public.ecr.aws/docker/library/kong:3.9.3@sha256:" + "a1".repeat(32))))));
     TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
         "Environment", Match.arrayWith(List.of(Map.of("Name", "KONG_TRUSTED_IPS", "Value", "10.0.0.0/8,2001:db8::/32"))))))));
+  }
+
+  /** The names of a plane's container environment, in template order. */
+  @SuppressWarnings("unchecked")
+  private static List<String> environmentNames(String role) {
+    for (Map<String, Object> definition : TEMPLATE.findResources("AWS::ECS::TaskDefinition").values()) {
+      Map<String, Object> props = (Map<String, Object>) definition.get("Properties");
+      Map<String, Object> container = ((List<Map<String, Object>>) props.get("ContainerDefinitions")).get(0);
+      List<Map<String, Object>> environment = (List<Map<String, Object>>) container.get("Environment");
+      if (environment.contains(Map.of("Name", "KONG_ROLE", "Value", role))) {
+        return environment.stream().map(e -> (String) e.get("Name")).collect(Collectors.toList());
+      }
+    }
+    throw new AssertionError("no task definition for " + role);
+  }
+
+  @Test
+  void environmentMapsAreEmittedInKeyOrderWhateverOrderJavaIteratesThem() {
+    List<String> dataPlane = environmentNames("data_plane");
+    assertEquals(List.of("KONG_LOG_LEVEL", "KONG_MEM_CACHE_SIZE", "KONG_NGINX_WORKER_PROCESSES", "KONG_PLUGINS",
+        "KONG_UPSTREAM_KEEPALIVE_POOL_SIZE"), dataPlane.subList(0, 5));
+    List<String> controlPlane = environmentNames("control_plane");
+    assertEquals(List.of("KONG_ADMIN_ACCESS_LOG", "KONG_LOG_LEVEL", "KONG_PLUGINS"), controlPlane.subList(0, 3));
+  }
+
+  @Test
+  void theFirewallDefaultsAreStaticsOfItsConstruct() {
+    assertEquals(List.of("AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet"), GatewayFirewall.DEFAULT_MANAGED_RULE_GROUPS);
+    assertEquals(List.of("SizeRestrictions_BODY", "NoUserAgent_HEADER", "GenericRFI_BODY"), GatewayFirewall.DEFAULT_COUNTED_RULES);
+  }
+
+  @Test
+  void anErrorNamesTheBuilderMethodTheProgramCalled() {
+    Stack stack = new Stack(new App(), "JavaErrors", StackProps.builder()
+        .env(Environment.builder().region("eu-central-1").build())
+        .build());
+    RuntimeException error = assertThrows(RuntimeException.class, () -> KongHybridGateway.Builder.create(stack, "Kong")
+        .domainName("gw.example.io")
+        .hostedZone(HostedZone.fromHostedZoneAttributes(stack, "Zone", HostedZoneAttributes.builder()
+            .hostedZoneId("Z0123456789JAVA").zoneName("example.io").build()))
+        .dataPlaneCpu(512)
+        .dataPlaneMemoryMiB(512)
+        .build());
+    // The jsii runtime appends the JavaScript stack after the message's first line.
+    assertEquals("dataPlaneMemoryMiB must be a Fargate memory size for dataPlaneCpu 512 (1024..4096 MiB in steps of 1024), got 512",
+        error.getMessage().split("\n")[0]);
   }
 }
