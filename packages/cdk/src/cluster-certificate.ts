@@ -5,11 +5,13 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
+import { grantSecretsManagerKey, newLogGroup } from './private/encryption';
 import { literal, propNamer } from './private/prop-names';
 import { checkDurationSeconds, checkInteger } from './private/validation';
 
@@ -85,6 +87,14 @@ export interface ClusterCertificateProps {
    * @default Duration.days(60)
    */
   readonly expiryWarning?: Duration;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the secrets this
+   * construct creates (the generated certificates and keys) and its functions'
+   * log groups. Secrets you bring keep their own keys.
+   * @default - the services' own keys (aws/secretsmanager, CloudWatch Logs' own encryption)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Where the daily expiry check publishes the days a cluster certificate has left. */
@@ -125,10 +135,12 @@ export class ClusterCertificate extends Construct {
 
   private readonly controlPlaneVersion?: string;
   private readonly dataPlaneVersion?: string;
+  private readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ClusterCertificateProps = {}) {
     super(scope, id);
     this.mode = props.mode ?? ClusterMtlsMode.SHARED;
+    this.encryptionKey = props.encryptionKey;
     const validity = props.validity ?? Duration.days(1095);
     const renewBefore = props.renewBefore ?? Duration.days(30);
     const generation = props.generation ?? 1;
@@ -226,7 +238,7 @@ export class ClusterCertificate extends Construct {
   private watchExpiry(secrets: secretsmanager.ISecret[], warning: Duration): { alarm: cloudwatch.Alarm; failureAlarm: cloudwatch.Alarm } {
     let checker = this.handler;
     if (!checker) {
-      const logGroup = new logs.LogGroup(this, 'ExpiryCheckLogs', { retention: logs.RetentionDays.ONE_MONTH });
+      const logGroup = newLogGroup(this, 'ExpiryCheckLogs', 'The expiry check\'s log group', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: this.encryptionKey });
       const role = new iam.Role(this, 'ExpiryCheckRole', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: 'Reads the Kong cluster certificate to publish the days it has left',
@@ -245,7 +257,6 @@ export class ClusterCertificate extends Construct {
         logGroup,
       });
       (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
-      skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The expiry check\'s log group'));
       skipCheckov(fn, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
       skipCheckov(fn, 'CKV_AWS_116', 'A daily schedule invokes it; a failed check raises ExpiryCheckFailureAlarm (its Errors metric) and the next day\'s check replaces it: a dead-letter queue would hold a stale check nobody needs.');
       skipCheckov(fn, 'CKV_AWS_117', 'It reads Secrets Manager and publishes a metric through its log (embedded metric format); it reaches nothing in the VPC, where it would need a NAT gateway or interface endpoints to do the same.');
@@ -306,18 +317,19 @@ export class ClusterCertificate extends Construct {
       description: `${description}, written by the ClusterCertificate custom resource`,
       // A throwaway value until the custom resource writes the certificate.
       generateSecretString: { passwordLength: 32, excludePunctuation: true },
+      encryptionKey: this.encryptionKey,
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'Rotated by the ClusterCertificate custom resource on deployment (bump `generation`, or automatically within `renewBefore` of expiry); Secrets Manager rotation would change the certificate under running Kong nodes.',
     });
-    skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The cluster certificate secret'));
+    if (!this.encryptionKey) skipCheckov(secret, 'CKV_AWS_149', awsManagedKey('The cluster certificate secret'));
     return secret;
   }
 
   private newResource(properties: Record<string, string>, writes: secretsmanager.ISecret[], reads: secretsmanager.ISecret[],
     validity: Duration, renewBefore: Duration, generation: number): { resource: CustomResource; handler: lambda.IFunction } {
-    const logGroup = new logs.LogGroup(this, 'HandlerLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = newLogGroup(this, 'HandlerLogs', 'The function\'s log group', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: this.encryptionKey });
     const role = new iam.Role(this, 'HandlerRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Writes the Kong cluster certificate into its secret',
@@ -327,6 +339,8 @@ export class ClusterCertificate extends Construct {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
       resources: writes.map((s) => s.secretArn),
     }));
+    // Reading and writing a secret encrypted with a customer-managed key goes through that key.
+    grantSecretsManagerKey(this, this.encryptionKey, role, true);
     for (const secret of reads) secret.grantRead(role);
 
     const handler = new lambda.Function(this, 'Handler', {
@@ -340,7 +354,6 @@ export class ClusterCertificate extends Construct {
       role,
       logGroup,
     });
-    skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The function\'s log group'));
     skipCheckov(handler, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
     skipCheckov(handler, 'CKV_AWS_116', LAMBDA_REASONS.customResource);
     skipCheckov(handler, 'CKV_AWS_117', 'It calls the Secrets Manager API and reaches nothing in the VPC; inside the VPC it would need a NAT gateway or an interface endpoint to do the same.');

@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, Dependable, type IDependable } from 'constructs';
 import type { ClusterCertificate } from './cluster-certificate';
@@ -120,6 +121,13 @@ export interface DataPlaneProps extends KongTaskOptions {
    * @default - the private subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the container logs.
+   * CloudWatch Logs is allowed to use it in its key policy when the key is
+   * defined in this app (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { ArnFormat, Names, Stack } from 'aws-cdk-lib';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { awsManagedKey, skipCheckov } from './private/checkov';
+import { newLogGroup } from './private/encryption';
 import { propNamer } from './private/prop-names';
 import { checkCidrList, checkInteger } from './private/validation';
 
@@ -74,6 +75,17 @@ export interface GatewayFirewallProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the WAF logs. CloudWatch
+   * Logs encrypts what it receives with the log group's key
+   * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html);
+   * the WAF guide sets no condition on it
+   * (https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html).
+   * Not tried against a real account here.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -219,12 +231,12 @@ export class GatewayFirewall extends Construct {
     });
 
     if (props.logging) {
-      const logGroup = new logs.LogGroup(this, 'Logs', {
+      const logGroup = newLogGroup(this, 'Logs', 'The web ACL\'s log group', {
+        encryptionKey: props.encryptionKey,
         // WAF only logs to groups whose name starts with aws-waf-logs-.
         logGroupName: `aws-waf-logs-${Names.uniqueResourceName(this, { maxLength: 60, separator: '-' })}`,
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       });
-      skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The web ACL\'s log group'));
       new wafv2.CfnLoggingConfiguration(this, 'Logging', {
         resourceArn: this.webAcl.attrArn,
         logDestinationConfigs: [Stack.of(this).formatArn({

@@ -1,8 +1,9 @@
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup, type IDependable } from 'constructs';
-import { awsManagedKey, skipCheckov } from './private/checkov';
+import { newLogGroup } from './private/encryption';
 import { SelfHealingNatProvider } from './private/nat-instances';
 import { propNamer } from './private/prop-names';
 import { checkInteger, checkIpv4Cidr, checkOrder } from './private/validation';
@@ -94,6 +95,12 @@ export interface GatewayNetworkProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the flow logs.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -174,14 +181,14 @@ export class GatewayNetwork extends Construct {
     this.egressReady = ready;
 
     if (props.flowLogs ?? true) {
-      const logGroup = new logs.LogGroup(this, 'FlowLogs', {
+      const logGroup = newLogGroup(this, 'FlowLogs', 'The flow log group', {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        encryptionKey: props.encryptionKey,
       });
       this.vpc.addFlowLog('FlowLog', {
         destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
-      skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('The flow log group'));
       this.flowLogGroup = logGroup;
     }
   }

@@ -6,12 +6,14 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
+import { allowEventBridgeToUse } from './private/encryption';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 import { propNamer } from './private/prop-names';
 
@@ -122,6 +124,17 @@ export interface IdleScalerProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts what the scaler
+   * stores: its state table, its dead-letter queue, its log group and its
+   * environment variables. Its key policy lets CloudWatch Logs and
+   * EventBridge (which puts undeliverable events in the queue) use it when
+   * the key is defined in this app; the function may use it through DynamoDB
+   * and SQS.
+   * @default - the services' own keys (DynamoDB's and SQS's, CloudWatch Logs' encryption)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** The CloudWatch namespace of the scaler's metrics (embedded metric format). */
@@ -213,27 +226,33 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
     const vpc = props.vpc ?? cluster.vpc;
     this.metricDimensions = { ControlPlaneService: `${cluster.clusterName}/${cp.serviceName}` };
 
+    const key = props.encryptionKey;
     const table = new dynamodb.Table(this, 'State', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      ...(key ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: key } : {}),
       // The state is rebuilt from ECS on loss (a running CP is adopted, never stranded).
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateTable = table;
     skipCheckov(table, 'CKV_AWS_28', 'One small item, rebuilt from ECS when lost (a running control plane is adopted): point-in-time recovery would protect nothing.');
-    skipCheckov(table, 'CKV_AWS_119', awsManagedKey('The state table'));
+    if (!key) skipCheckov(table, 'CKV_AWS_119', awsManagedKey('The state table'));
 
     // Every trigger invokes the function asynchronously (EventBridge): Lambda runs a
     // failed event twice more, keeps a throttled one up to 6 hours, then discards it
     // unless the function has a dead-letter queue; this is it, so none is dropped.
     // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...(key ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key } : { encryption: sqs.QueueEncryption.SQS_MANAGED }),
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
     acknowledge(deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the idle scaler\'s function and of its EventBridge targets');
-    skipCheckov(deadLetterQueue, 'CKV_AWS_27', 'Encrypted at rest with SQS-managed keys (SSE-SQS), which checkov does not count. A KMS key would have to be customer-managed: the AWS managed key aws/sqs admits only this account\'s principals, and EventBridge delivers here as a service.');
+    if (key) {
+      allowEventBridgeToUse(this, key);
+    } else {
+      skipCheckov(deadLetterQueue, 'CKV_AWS_27', 'Encrypted at rest with SQS-managed keys (SSE-SQS), which checkov does not count. A KMS key would have to be customer-managed (encryptionKey): the AWS managed key aws/sqs admits only this account\'s principals, and EventBridge delivers here as a service.');
+    }
     this.deadLetterQueue = deadLetterQueue;
 
     const { fn, securityGroup } = bundledVpcFunction(this, {
@@ -247,6 +266,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       logRetention: props.logRetention,
       securityGroupDescription: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
       deadLetterQueue,
+      encryptionKey: key,
       awsApis: 'ECS, RDS and DynamoDB APIs',
       environment: {
         CLUSTER_ARN: cluster.clusterArn,
@@ -298,6 +318,13 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       resources: [table.tableArn],
     }));
+    // A table encrypted with a customer-managed key: its readers and writers use the key,
+    // through DynamoDB only (https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html, "Authorizing use of your KMS key").
+    key?.grant(new kms.ViaServicePrincipal(`dynamodb.${Stack.of(this).region}.amazonaws.com`, fn.grantPrincipal), 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:DescribeKey');
+    // Lambda puts a failed asynchronous invocation into the dead-letter queue as the function's role,
+    // and a producer of a queue encrypted with a customer-managed key needs kms:GenerateDataKey and kms:Decrypt
+    // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html).
+    key?.grant(new kms.ViaServicePrincipal(`sqs.${Stack.of(this).region}.amazonaws.com`, fn.grantPrincipal), 'kms:GenerateDataKey', 'kms:Decrypt');
 
     // Events EventBridge fails to deliver (after its retries) land in the same queue:
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -69,6 +70,27 @@ export interface KongDatabaseProps {
    * @default 'kong'
    */
   readonly databaseName?: string;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the generated
+   * credentials secret. Adding it to a deployed database re-encrypts the
+   * secret's current versions in place
+   * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_update-encryption-key.html).
+   * @default - aws/secretsmanager
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the cluster's storage.
+   *
+   * Set it when the database is created. Changing it later replaces the
+   * cluster with a new, empty one (`KmsKeyId` is create-only in CloudFormation's
+   * schema of `AWS::RDS::DBCluster`, "Update requires: Replacement":
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html),
+   * and Kong's configuration stays behind in the old cluster or its snapshot.
+   * @default - the AWS managed key aws/rds
+   */
+  readonly storageEncryptionKey?: kms.IKey;
 }
 
 /** The first minor version of each Aurora PostgreSQL major that pauses at 0 ACU (facts.md). */
@@ -131,10 +153,11 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
       serverlessV2MinCapacity: minCapacity,
       serverlessV2MaxCapacity: maxCapacity,
       serverlessV2AutoPauseDuration: minCapacity === 0 ? autoPause : undefined,
-      credentials: rds.Credentials.fromGeneratedSecret('kong'),
+      credentials: rds.Credentials.fromGeneratedSecret('kong', { encryptionKey: props.encryptionKey }),
       defaultDatabaseName: this.databaseName,
       port: this.port,
       storageEncrypted: true,
+      storageEncryptionKey: props.storageEncryptionKey,
       deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
       removalPolicy,
       backup: { retention: props.backupRetention ?? Duration.days(7) },
@@ -145,7 +168,7 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
     skipCheckov(this.cluster, 'CKV_AWS_162', 'Kong 3.9 connects to PostgreSQL with a user and a password only (pg_user, pg_password: kong/templates/kong_defaults.lua:128-129 at 3.9.3, no IAM authentication option), read from the generated secret.');
     skipCheckov(this.cluster.node.findChild('Writer'), 'CKV_AWS_118', 'Enhanced Monitoring ships OS metrics to CloudWatch Logs, at a cost, from a database that is paused most of the time; the CloudWatch metrics of the cluster (ServerlessDatabaseCapacity, ACUUtilization: metricCapacity, metricAcuUtilization) cover what the gateway watches.');
     // The generated secret (cluster.secret is its attachment to the cluster).
-    skipCheckov(this.cluster.node.findChild('Secret'), 'CKV_AWS_149', awsManagedKey('The database credentials secret'));
+    if (!props.encryptionKey) skipCheckov(this.cluster.node.findChild('Secret'), 'CKV_AWS_149', awsManagedKey('The database credentials secret'));
 
     Validations.of(this).acknowledge(
       { id: 'AwsSolutions-RDS6', reason: 'Kong (open source) cannot authenticate to PostgreSQL with IAM tokens; it reads a password from Secrets Manager through ECS secrets.' },

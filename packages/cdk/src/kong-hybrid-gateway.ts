@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -266,6 +267,20 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    */
   readonly databaseBackupRetention?: Duration;
 
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts the database's storage.
+   *
+   * Set it when the gateway is created. Changing it on a deployed gateway
+   * replaces the Aurora cluster with a new, empty one (`KmsKeyId` is
+   * create-only for `AWS::RDS::DBCluster`:
+   * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html),
+   * and the control plane then starts on an empty database while Kong's
+   * configuration stays in the old cluster or its snapshot. That is why
+   * `encryptionKey` does not cover it. It may be the same key.
+   * @default - the AWS managed key aws/rds
+   */
+  readonly databaseEncryptionKey?: kms.IKey;
+
   // ---------------------------------------------------------------- cluster certificate
 
   /**
@@ -305,6 +320,31 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    * @default Duration.days(60)
    */
   readonly clusterCertificateExpiryWarning?: Duration;
+
+  // ---------------------------------------------------------------- encryption
+
+  /**
+   * A customer-managed KMS key (symmetric) that encrypts what the gateway stores.
+   *
+   * It encrypts every log group (Kong's, the functions', the flow logs, the
+   * WAF logs), every secret the gateway creates (the database credentials,
+   * the cluster certificates, the admin API key), the idle scaler's state
+   * table and dead-letter queue, and the functions' environment variables.
+   * A key defined in this app gets the key policy statements CloudWatch Logs
+   * and EventBridge need (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/rule-dlq.html);
+   * an imported key's policy must already hold them (a synth warning says
+   * which). The roles that read and write these resources may use the key
+   * through the service only. Not the access log bucket: load balancer
+   * access logs go only to buckets encrypted with S3-managed keys
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html,
+   * "The only server-side encryption option that's supported is Amazon
+   * S3-managed keys (SSE-S3)"). Not the database's storage either: see
+   * `databaseEncryptionKey`. Adding the key to a deployed gateway updates
+   * these resources in place.
+   * @default - each service's own encryption: aws/secretsmanager, CloudWatch Logs', DynamoDB's, SQS-managed (SSE-SQS) and Lambda's
+   */
+  readonly encryptionKey?: kms.IKey;
 
   // ---------------------------------------------------------------- alarms
 
@@ -487,6 +527,16 @@ export class KongHybridGateway extends Construct {
   /** The addresses allowed to the admin path. */
   public readonly adminAllowedCidrs: string[];
 
+  /**
+   * The customer-managed key given as `encryptionKey`, if any.
+   *
+   * Encrypt more of what the gateway stores with it, and let the readers use
+   * it, for example a bucket the data plane reads:
+   * `new s3.Bucket(scope, 'Config', { encryption: s3.BucketEncryption.KMS, encryptionKey: gateway.encryptionKey })`
+   * and `gateway.encryptionKey.grantDecrypt(gateway.dataPlane.taskDefinition.taskRole)`.
+   */
+  public readonly encryptionKey?: kms.IKey;
+
   /** `https://<domainName>`. */
   public readonly endpoint: string;
 
@@ -500,6 +550,8 @@ export class KongHybridGateway extends Construct {
     const n = propNamer(this);
     this.adminAllowedCidrs = [...(props.adminAllowedCidrs ?? [])];
     checkCidrList(n('adminAllowedCidrs'), this.adminAllowedCidrs);
+    this.encryptionKey = props.encryptionKey;
+    const encryptionKey = props.encryptionKey;
     if (props.vpc) {
       for (const prop of ['vpcCidr', 'maxAzs', 'natGateways', 'egress', 'natInstances', 'natInstanceType', 'vpcFlowLogs'] as const) {
         if (props[prop] !== undefined) throw new Error(`${n(prop)} applies only to a new VPC, but ${n('vpc')} was given too (got ${n(prop)} ${shown(props[prop])})`);
@@ -526,6 +578,7 @@ export class KongHybridGateway extends Construct {
         natInstanceType: props.natInstanceType,
         flowLogs: props.vpcFlowLogs,
         flowLogRetention: props.logRetention,
+        encryptionKey,
       });
       this.vpc = this.network.vpc;
     }
@@ -560,6 +613,8 @@ export class KongHybridGateway extends Construct {
       removalPolicy: props.databaseRemovalPolicy,
       deletionProtection: props.databaseDeletionProtection,
       backupRetention: props.databaseBackupRetention,
+      encryptionKey,
+      storageEncryptionKey: props.databaseEncryptionKey,
     });
 
     this.clusterCertificate = new ClusterCertificate(this, 'ClusterCertificate', {
@@ -571,6 +626,7 @@ export class KongHybridGateway extends Construct {
       validity: props.clusterCertificateValidity,
       generation: props.clusterCertificateGeneration,
       expiryWarning: props.clusterCertificateExpiryWarning,
+      encryptionKey,
     });
 
     this.sharedLoadBalancer = new SharedLoadBalancer(this, 'LoadBalancer', {
@@ -603,6 +659,7 @@ export class KongHybridGateway extends Construct {
       cpu: props.controlPlaneCpu,
       memoryLimitMiB: props.controlPlaneMemoryMiB,
       environment: props.controlPlaneEnvironment,
+      encryptionKey,
     });
 
     this.dataPlane = new DataPlane(this, 'DataPlane', {
@@ -621,6 +678,7 @@ export class KongHybridGateway extends Construct {
       onDemandBaseTasks: props.dataPlaneOnDemandBaseTasks,
       environment: props.dataPlaneEnvironment,
       trustedCidrs: props.dataPlaneTrustedCidrs,
+      encryptionKey,
     });
 
     if (this.network?.egress === GatewayEgress.NAT_INSTANCE) {
@@ -640,6 +698,7 @@ export class KongHybridGateway extends Construct {
         rateLimit: props.firewallRateLimit,
         logging: props.firewallLogging,
         logRetention: props.logRetention,
+        encryptionKey,
       });
     } else {
       for (const prop of ['firewallManagedRuleGroups', 'firewallCountedRules', 'firewallRateLimit', 'firewallLogging'] as const) {
@@ -666,6 +725,7 @@ export class KongHybridGateway extends Construct {
         cooldownExtension: props.idleScalerCooldownExtension,
         wakeBound: props.idleScalerWakeBound,
         logRetention: props.logRetention,
+        encryptionKey,
       });
       new CfnOutput(this, 'IdleScalerFunctionName', {
         value: this.idleScaler.function.functionName,
@@ -683,6 +743,7 @@ export class KongHybridGateway extends Construct {
         apiKeyGeneration: props.adminApiKeyGeneration,
         vpc: this.vpc,
         logRetention: props.logRetention,
+        encryptionKey,
       });
       this.allowAdminApiFrom(this.adminApiProxy);
       // Runs once the function may reach the Admin API (the service itself is a reference already).

@@ -39,6 +39,13 @@ describe('checkov', () => {
     }
   });
 
+  test('GIVEN a customer-managed key (the bring-everything configuration) WHEN checkov checks it THEN the encryption checks pass there instead of being skipped', () => {
+    // Log groups, secrets, DynamoDB, SQS, Lambda environment: skipped only where no key was given.
+    const encryption = ['CKV_AWS_158', 'CKV_AWS_149', 'CKV_AWS_119', 'CKV_AWS_27', 'CKV_AWS_173'];
+    expect(report.skipped.filter((s) => s.template === 'bringEverything' && encryption.includes(s.checkId)).map((s) => `${s.resource} ${s.checkId}`)).toEqual([]);
+    expect(report.skipped.filter((s) => s.template === 'default' && encryption.includes(s.checkId)).length).toBeGreaterThan(5);
+  });
+
   test('GIVEN the idle scaler\'s asynchronous invocations WHEN checkov checks its function THEN it has a dead-letter queue, not a skip', () => {
     const scalerFunctions = [...report.skipped, ...report.failed].filter((f) => f.checkId === 'CKV_AWS_116' && /IdleScaler/.test(f.resource));
     expect(scalerFunctions).toEqual([]);

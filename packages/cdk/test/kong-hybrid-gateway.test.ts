@@ -1,12 +1,15 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ClusterMtlsMode, ControlPlane, GatewayFirewall } from '../src';
+import { ClusterCertificate, ClusterMtlsMode, ControlPlane, GatewayFirewall, GatewayNetwork } from '../src';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
 
 // GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
@@ -694,5 +697,112 @@ describe('10. public surface', () => {
     expect(m(g.metricControlPlaneRunningTasks())).toEqual({ namespace: 'ECS/ContainerInsights', name: 'RunningTaskCount', dims: ['ClusterName', 'ServiceName'] });
     expect(m(g.metricDatabaseCapacity())).toEqual({ namespace: 'AWS/RDS', name: 'ServerlessDatabaseCapacity', dims: ['DBClusterIdentifier'] });
     expect(stack.resolve(g.metricControlPlaneRunningTasks().dimensions!.ServiceName)).toEqual({ 'Fn::GetAtt': [idOf(g.controlPlane.service), 'Name'] });
+  });
+});
+
+describe('customer-managed key (encryptionKey)', () => {
+  const resources = (t: Template) => Object.entries<any>(t.toJSON().Resources);
+  const keyId = () => resources(brought).find(([, r]) => r.Type === 'AWS::KMS::Key')![0];
+  const byKey = { 'Fn::GetAtt': [keyId(), 'Arn'] };
+  const ofType = (t: Template, type: string) => resources(t).filter(([, r]) => r.Type === type);
+
+  test('GIVEN no key WHEN synthesized THEN nothing names a KMS key: each service keeps its own encryption', () => {
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toMatch(/"KmsKeyId"|"KmsMasterKeyId"|"KMSMasterKeyId"|"KmsKeyArn"/);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    expect(ofType(template, 'AWS::KMS::Key')).toEqual([]);
+  });
+
+  test('GIVEN a key WHEN synthesized THEN every log group, every secret the gateway creates, the scaler\'s table and queue and the functions\' environments use it', () => {
+    const logGroups = ofType(brought, 'AWS::Logs::LogGroup');
+    expect(logGroups.length).toBeGreaterThanOrEqual(5); // CP, DP, WAF, scaler, bootstrap, expiry check
+    expect(logGroups.filter(([, r]) => JSON.stringify(r.Properties.KmsKeyId) !== JSON.stringify(byKey)).map(([id]) => id)).toEqual([]);
+    const secrets = ofType(brought, 'AWS::SecretsManager::Secret');
+    expect(secrets.length).toBe(2); // database credentials, admin API key (the cluster certificate is the user's)
+    expect(secrets.filter(([, r]) => JSON.stringify(r.Properties.KmsKeyId) !== JSON.stringify(byKey)).map(([id]) => id)).toEqual([]);
+    brought.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: byKey } });
+    brought.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: byKey });
+    const withEnvironment = ofType(brought, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Environment);
+    expect(withEnvironment.length).toBe(2); // the idle scaler, the admin bootstrap
+    expect(withEnvironment.filter(([, r]) => JSON.stringify(r.Properties.KmsKeyArn) !== JSON.stringify(byKey)).map(([id]) => id)).toEqual([]);
+    // The database storage follows databaseEncryptionKey (the same key here).
+    brought.hasResourceProperties('AWS::RDS::DBCluster', { StorageEncrypted: true, KmsKeyId: byKey });
+    expect(bring.gateway.encryptionKey).toBeDefined();
+    expect(def.gateway.encryptionKey).toBeUndefined();
+  });
+
+  test('GIVEN a key of the app WHEN synthesized THEN its policy lets CloudWatch Logs (this account\'s log groups) and EventBridge (this account\'s rules) use it', () => {
+    const policy = resources(brought).find(([, r]) => r.Type === 'AWS::KMS::Key')![1].Properties.KeyPolicy;
+    const logs = policy.Statement.find((s: any) => s.Sid === 'AllowCloudWatchLogsOfThisAccount');
+    expect(logs.Principal).toEqual({ Service: 'logs.us-east-1.amazonaws.com' });
+    expect(logs.Action).toEqual(['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*']);
+    expect(JSON.stringify(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn'])).toMatch(/:logs:us-east-1:.*AWS::AccountId.*:log-group:\*/);
+    const events = policy.Statement.find((s: any) => s.Sid === 'AllowEventBridgeDeadLetters');
+    expect({ principal: events.Principal, actions: events.Action }).toEqual({ principal: { Service: 'events.amazonaws.com' }, actions: ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    expect(JSON.stringify(events.Condition.ArnLike['aws:SourceArn'])).toMatch(/:events:us-east-1:.*:rule\/\*/);
+    // Each once, however many constructs use the key.
+    expect(policy.Statement.filter((s: any) => s.Sid === 'AllowCloudWatchLogsOfThisAccount')).toHaveLength(1);
+  });
+
+  test('GIVEN a key WHEN synthesized THEN the scaler and the bootstrap may use it through DynamoDB, SQS and Secrets Manager, and decrypt their environments', () => {
+    const policy = resources(brought).find(([, r]) => r.Type === 'AWS::KMS::Key')![1].Properties.KeyPolicy;
+    const via = (role: RegExp) => policy.Statement.filter((s: any) => role.test(JSON.stringify(s.Principal)))
+      .map((s: any) => `${s.Condition.StringEquals['kms:ViaService'].split('.')[0]}: ${[s.Action].flat().join(',')}`).sort();
+    expect(via(/IdleScalerFunctionServiceRole/)).toEqual([
+      'dynamodb: kms:Decrypt,kms:Encrypt,kms:GenerateDataKey*,kms:ReEncrypt*,kms:DescribeKey',
+      'sqs: kms:GenerateDataKey,kms:Decrypt',
+    ]);
+    expect(via(/AdminApiProxyHandlerServiceRole/)).toEqual(['secretsmanager: kms:Decrypt,kms:GenerateDataKey']);
+    // And, in their own policies, kms:Decrypt for their environment variables (see lambda-function.ts).
+    for (const role of ['IdleScalerFunctionServiceRole', 'AdminApiProxyHandlerServiceRole']) {
+      const statements = ofType(brought, 'AWS::IAM::Policy').filter(([id]) => id.includes(role)).flatMap(([, r]) => r.Properties.PolicyDocument.Statement);
+      expect({ role, kms: statements.filter((st: any) => JSON.stringify(st.Action).includes('kms:')) }).toEqual({ role, kms: [{ Action: 'kms:Decrypt', Effect: 'Allow', Resource: byKey }] });
+    }
+    // ECS reads the database password for the control plane through Secrets Manager.
+    expect(via(/ControlPlaneTaskDefinitionExecutionRole/)).toEqual(['secretsmanager: kms:Decrypt']);
+  });
+
+  test('GIVEN a generated cluster certificate and a key WHEN synthesized THEN its secret and its function\'s logs use the key, and the function may write through Secrets Manager', () => {
+    const stack = new Stack(undefined, 'Cert', { env: { region: 'us-east-1' } });
+    const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+    new ClusterCertificate(stack, 'Cert', { encryptionKey: key });
+    const t = Template.fromStack(stack);
+    const byThisKey = { 'Fn::GetAtt': [stack.getLogicalId(key.node.defaultChild as kms.CfnKey), 'Arn'] };
+    t.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: byThisKey });
+    t.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: byThisKey });
+    t.hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } },
+      Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('CertHandlerRole'), 'Arn'] } },
+    })]) } });
+  });
+
+  test('GIVEN a key imported by ARN WHEN synthesized THEN the flow logs use it and a warning says what its policy must allow', () => {
+    const stack = new Stack(undefined, 'Imported', { env: { region: 'us-east-1' } });
+    const arn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    new GatewayNetwork(stack, 'Network', { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', arn) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arn });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('must already allow logs.us-east-1.amazonaws.com to use it'));
+  });
+
+  test('GIVEN a deployed gateway WHEN the key is added THEN CloudFormation updates every resource it touches in place, except the database storage (replaced: hence databaseEncryptionKey)', () => {
+    // CloudFormation's own resource schemas, as cfn-lint ships them: a create-only property replaces the resource.
+    const schemas = (() => {
+      for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+        const lib = path.join(dir, '.venv', 'lib');
+        if (!existsSync(lib)) continue;
+        const python = readdirSync(lib).find((d) => d.startsWith('python'))!;
+        return path.join(lib, python, 'site-packages', 'cfnlint', 'data', 'schemas');
+      }
+      throw new Error('no project venv with cfn-lint: run `npm run venv` at the repository root');
+    })();
+    const index = JSON.parse(readFileSync(path.join(schemas, 'providers', 'us-east-1.json'), 'utf8'));
+    const createOnly = (type: string): string[] => JSON.parse(readFileSync(path.join(schemas, 'resources', `${index[type]}.json`), 'utf8')).createOnlyProperties ?? [];
+    const touched: Array<[string, string]> = [
+      ['AWS::Logs::LogGroup', 'KmsKeyId'], ['AWS::SecretsManager::Secret', 'KmsKeyId'], ['AWS::DynamoDB::Table', 'SSESpecification'],
+      ['AWS::SQS::Queue', 'KmsMasterKeyId'], ['AWS::SQS::Queue', 'SqsManagedSseEnabled'], ['AWS::Lambda::Function', 'KmsKeyArn'],
+    ];
+    expect(touched.filter(([type, prop]) => createOnly(type).includes(`/properties/${prop}`))).toEqual([]);
+    expect(createOnly('AWS::RDS::DBCluster')).toContain('/properties/KmsKeyId');
   });
 });

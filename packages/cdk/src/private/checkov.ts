@@ -17,14 +17,18 @@ export function skipCheckov(scope: IConstruct, id: string, comment: string): voi
   if (!skip.some((s) => s.id === id)) resource.addMetadata('checkov', { skip: [...skip, { id, comment }] });
 }
 
-/** Why a resource is encrypted at rest with the service's AWS managed key rather than a customer-managed one. */
+/**
+ * Why a resource is encrypted at rest with the service's own key rather than a
+ * customer-managed one: none was given. Every site that says so takes one
+ * (`encryptionKey`), and drops the skip when it is given.
+ */
 export function awsManagedKey(what: string): string {
-  return `${what} is encrypted at rest with the service's AWS managed key; this construct does not take a customer-managed KMS key.`;
+  return `${what} is encrypted at rest with the service's own key: no customer-managed KMS key was given (KongHybridGateway's encryptionKey, or the construct's own).`;
 }
 
 /** Reasons shared by several of our Lambda functions. */
 export const LAMBDA_REASONS = {
   reservedConcurrency: 'No reserved concurrency: Lambda keeps at least 100 of the account\'s concurrency unreserved, so reserving any fails to deploy in accounts whose quota is below that (new accounts; https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html). It runs rarely and briefly.',
-  environmentKey: 'Its environment holds settings only (names, URLs, timings; test/quality-gates.test.ts checks that no credential is there), encrypted at rest by Lambda with an AWS managed key (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).',
+  environmentKey: 'Its environment holds settings only (names, URLs, timings; test/quality-gates.test.ts checks that no credential is there), encrypted at rest by Lambda with an AWS managed key when no customer-managed key is given (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html).',
   customResource: 'CloudFormation invokes it asynchronously for a custom resource and waits for its answer (https://docs.aws.amazon.com/lambda/latest/dg/services-cloudformation.html): a failed invocation fails, or times out, the stack operation and shows in its events. A dead-letter queue would hold an event nobody can answer any more.',
 };

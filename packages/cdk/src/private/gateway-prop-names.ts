@@ -13,6 +13,7 @@ export const GATEWAY_PROP_NAMES = {
     minCapacity: 'databaseMinCapacity', maxCapacity: 'databaseMaxCapacity', autoPause: 'databaseAutoPause',
     engineVersion: 'databaseEngineVersion', removalPolicy: 'databaseRemovalPolicy',
     deletionProtection: 'databaseDeletionProtection', backupRetention: 'databaseBackupRetention',
+    storageEncryptionKey: 'databaseEncryptionKey',
   },
   ClusterCertificate: {
     mode: 'clusterMtls', secret: 'clusterCertificateSecret', caSecret: 'clusterCaSecret',

@@ -1,10 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { KongTaskOptions } from '../kong-task-options';
 import { DEFAULT_KONG_IMAGE, kongContainerImage } from './kong-image';
-import { awsManagedKey, skipCheckov } from './checkov';
+import { newLogGroup } from './encryption';
 import type { PropNamer } from './prop-names';
 import { checkFargateSize } from './validation';
 
@@ -26,6 +27,8 @@ export interface KongTaskSpec extends KongTaskOptions {
   readonly portMappings: ecs.PortMapping[];
   readonly command?: string[];
   readonly healthCheck?: ecs.HealthCheck;
+  /** Encrypts the container logs. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** A Fargate task definition with one Kong container, its logs, and its image checked. */
@@ -46,9 +49,8 @@ export function kongTask(scope: Construct, spec: KongTaskSpec): { taskDefinition
       operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
     },
   });
-  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH });
+  const logGroup = newLogGroup(scope, 'Logs', 'Kong\'s log group', { retention: spec.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: spec.encryptionKey });
   const { image, grantCacheImport } = kongContainerImage(scope, n, spec.kongImage ?? DEFAULT_KONG_IMAGE, { pullThroughCachePrefix: spec.kongImagePullThroughCachePrefix });
-  skipCheckov(logGroup, 'CKV_AWS_158', awsManagedKey('Kong\'s log group'));
   const container = taskDefinition.addContainer('kong', {
     image,
     essential: true,

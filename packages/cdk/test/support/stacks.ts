@@ -2,6 +2,7 @@ import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,7 +21,7 @@ export function gatewayStack(props: Partial<KongHybridGatewayProps> | ((stack: S
   return { app, stack, gateway };
 }
 
-/** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate. */
+/** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate, a KMS key of the app. */
 export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongHybridGateway } {
   const app = new App();
   const stack = new Stack(app, 'BringEverything', { env: { account: '123456789012', region: 'us-east-1' } });
@@ -36,6 +37,7 @@ export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongH
   const accessLogBucket = s3.Bucket.fromBucketName(stack, 'Logs', 'my-alb-logs');
   const clusterCertificateSecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'ClusterCert', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/cluster-AbCdEf');
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true, description: 'The platform team\'s key for Kong' });
   const gateway = new KongHybridGateway(stack, 'Kong', {
     domainName: 'api.example.org',
     hostedZone,
@@ -53,6 +55,8 @@ export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongH
     databaseAutoPause: Duration.minutes(30),
     databaseRemovalPolicy: RemovalPolicy.DESTROY,
     firewallLogging: true,
+    encryptionKey: key,
+    databaseEncryptionKey: key,
     // Not in key order, as a map may arrive from Java: the template must not follow it.
     dataPlaneEnvironment: { KONG_NGINX_WORKER_PROCESSES: '2', KONG_LOG_LEVEL: 'info', KONG_PLUGINS: 'bundled' },
     controlPlaneEnvironment: { KONG_PLUGINS: 'bundled', KONG_LOG_LEVEL: 'notice' },

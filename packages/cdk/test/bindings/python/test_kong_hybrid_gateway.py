@@ -3,6 +3,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Match, Template
@@ -36,6 +37,7 @@ def synth():
         firewall_counted_rules=["SizeRestrictions_BODY"],
         kong_image_pull_through_cache_prefix="ecr-public",
         cluster_certificate_expiry_warning=cdk.Duration.days(90),
+        encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
     )
     lambda_sg = ec2.SecurityGroup(stack, "OurLambda", vpc=gateway.vpc, allow_all_outbound=False)
     gateway.allow_admin_api_from(lambda_sg)
@@ -131,3 +133,11 @@ def test_the_firewall_defaults_are_statics_of_its_construct():
         "AWSManagedRulesKnownBadInputsRuleSet",
     ]
     assert GatewayFirewall.DEFAULT_COUNTED_RULES == ["SizeRestrictions_BODY", "NoUserAgent_HEADER", "GenericRFI_BODY"]
+
+
+def test_the_key_encrypts_the_logs_secrets_and_the_scaler_state():
+    key = {"Fn::GetAtt": [next(iter(TEMPLATE.find_resources("AWS::KMS::Key"))), "Arn"]}
+    TEMPLATE.all_resources_properties("AWS::Logs::LogGroup", {"KmsKeyId": key})
+    TEMPLATE.all_resources_properties("AWS::SecretsManager::Secret", {"KmsKeyId": key})
+    TEMPLATE.has_resource_properties("AWS::DynamoDB::Table", {"SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": key}})
+    assert GATEWAY.encryption_key is not None
