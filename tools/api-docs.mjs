@@ -45,6 +45,32 @@ function assemblyFolders(packageDir) {
   return found;
 }
 
+/**
+ * jsii-docgen spells Python names with the `case` package's snake case
+ * (jsii-docgen lib/docgen/transpile/python.js), jsii-pacmak with codemaker's
+ * `toSnakeCase`, and the two differ on names such as `dataPlaneMemoryMiB`:
+ * docgen writes `data_plane_memory_mi_b`, but Python accepts only
+ * `data_plane_memory_mib`. Returns a rewrite of docgen's Python markdown that
+ * uses pacmak's spelling (the one users type) for every member of the assembly.
+ */
+function pythonSpellingFixes(packageDir) {
+  const fromDocgen = createRequire(createRequire(import.meta.url).resolve('jsii-docgen/package.json'));
+  const fromPacmak = createRequire(createRequire(import.meta.url).resolve('jsii-pacmak/package.json'));
+  const docgenSnake = fromDocgen('case').snake;
+  const { toSnakeCase } = fromPacmak('codemaker');
+  const assembly = JSON.parse(readFileSync(path.join(packageDir, '.jsii'), 'utf8'));
+  const names = new Set();
+  for (const type of Object.values(assembly.types ?? {})) {
+    for (const p of type.properties ?? []) names.add(p.name);
+    for (const m of [...(type.methods ?? []), ...(type.initializer ? [type.initializer] : [])]) {
+      if (m.name) names.add(m.name);
+      for (const p of m.parameters ?? []) names.add(p.name);
+    }
+  }
+  const fixes = [...names].map((n) => [docgenSnake(n), toSnakeCase(n)]).filter(([wrong, right]) => wrong !== right);
+  return (markdown) => fixes.reduce((text, [wrong, right]) => text.replace(new RegExp(`\\b${wrong}\\b`, 'g'), right), markdown);
+}
+
 export async function renderApiDocs(packageDir) {
   const workdir = mkdtempSync(path.join(tmpdir(), 'api-docs-'));
   try {
@@ -56,10 +82,11 @@ export async function renderApiDocs(packageDir) {
     const { name } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
     const docs = await Documentation.forAssembly(name, workdir);
     const out = {};
+    const pythonNames = pythonSpellingFixes(packageDir);
     for (const { language, file } of OUTPUTS) {
       const t = Date.now();
       const markdown = await docs.toMarkdown({ language: Language.fromString(language), readme: false, allSubmodules: true });
-      out[file] = markdown.render();
+      out[file] = language === 'python' ? pythonNames(markdown.render()) : markdown.render();
       if (process.env.API_DOCS_TIMING) console.error(`${language}: ${Date.now() - t} ms`);
     }
     await docs.cleanup();

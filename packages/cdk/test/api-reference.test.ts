@@ -53,6 +53,21 @@ describe('the API reference', () => {
     expect(java).toContain('import io.github.konghybrid.cdk.KongHybridGateway;');
     for (const text of [ts, python, java]) expect(text).not.toContain('{@link');
   });
+  test('GIVEN the Python API reference WHEN it names a parameter or property THEN it is spelled as Python accepts it', () => {
+    // jsii-pacmak names Python keyword arguments and properties with codemaker's toSnakeCase;
+    // jsii-docgen spells them with the `case` package (`data_plane_memory_mi_b`), which Python refuses.
+    const from = (pkgName: string) => (id: string) => require(require.resolve(id, { paths: [path.dirname(require.resolve(`${pkgName}/package.json`))] }));
+    const { toSnakeCase } = from('jsii-pacmak')('codemaker') as { toSnakeCase: (s: string) => string };
+    const docgenSnake = (from('jsii-docgen')('case') as { snake: (s: string) => string }).snake;
+    const python = readFileSync(path.join(pkg, 'docs/API.python.md'), 'utf8');
+    const names = new Set(all.map((d) => d.where.split(/[.#]/).pop()!));
+    const differing = [...names].filter((n) => docgenSnake(n) !== toSnakeCase(n));
+    expect(differing).toContain('dataPlaneMemoryMiB');
+    for (const name of differing) {
+      expect({ name, wrong: python.includes(docgenSnake(name)), right: python.includes(toSnakeCase(name)) }).toEqual({ name, wrong: false, right: true });
+    }
+  });
+
   // That these files are the ones `npm run docgen` writes from this assembly is checked
   // by the release dry runs (tools/release/api-reference.test.mjs), after docgen ran.
 });
