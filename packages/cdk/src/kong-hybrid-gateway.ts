@@ -1,4 +1,4 @@
-import { Aspects, CfnOutput, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, Fn, RemovalPolicy, Token } from 'aws-cdk-lib';
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -771,7 +771,17 @@ export class KongHybridGateway extends Construct {
     if (this.adminApiProxy) {
       // Without the bootstrap nothing answers there until you configure the route yourself.
       new CfnOutput(this, 'AdminUrl', { value: this.adminUrl, description: 'Kong admin API, proxied by the data plane (key-auth, ip-restriction)' });
+      // What the `kong-hybrid` CLI prints when the admin path answers 403 (an output's value may not be empty).
+      new CfnOutput(this, 'AdminAllowedCidrs', {
+        value: this.adminAllowedCidrs.length > 0 ? Fn.join(',', this.adminAllowedCidrs) : 'none',
+        description: 'Who may reach the admin path (WAF, then Kong ip-restriction): comma-separated CIDRs, or none',
+      });
     }
+    // Names the `kong-hybrid` CLI reads the deployment by (ECS, RDS), so that nothing is typed twice.
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName, description: 'The ECS cluster of both planes' });
+    new CfnOutput(this, 'ControlPlaneServiceName', { value: this.controlPlane.service.serviceName, description: 'The control plane ECS service' });
+    new CfnOutput(this, 'DataPlaneServiceName', { value: this.dataPlane.service.serviceName, description: 'The data plane ECS service' });
+    new CfnOutput(this, 'DatabaseClusterIdentifier', { value: this.database.cluster.clusterIdentifier, description: 'The Aurora Serverless v2 cluster' });
   }
 
   /**

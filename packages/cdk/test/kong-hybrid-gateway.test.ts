@@ -675,6 +675,20 @@ describe('10. public surface', () => {
     expect(def.gateway.endpoint).toBe('https://kong-gw.example.com');
   });
 
+  test('GIVEN the default gateway WHEN synthesized THEN its outputs name what the kong-hybrid CLI reads: cluster, services, database, admin CIDRs', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const value = (name: string) => Object.entries(outputs).find(([id]) => new RegExp(`^Kong${name}[0-9A-F]{8}$`).test(id))?.[1].Value;
+    const g = def.gateway;
+    expect(value('ClusterName')).toEqual({ Ref: idOf(g.cluster as ecs.Cluster) });
+    expect(value('ControlPlaneServiceName')).toEqual({ 'Fn::GetAtt': [idOf(g.controlPlane.service), 'Name'] });
+    expect(value('DataPlaneServiceName')).toEqual({ 'Fn::GetAtt': [idOf(g.dataPlane.service), 'Name'] });
+    expect(value('DatabaseClusterIdentifier')).toEqual({ Ref: idOf(g.database.cluster) });
+    // No admin CIDRs by default: the output still has a value, as CloudFormation requires.
+    expect(value('AdminAllowedCidrs')).toBe('none');
+    const brought = Template.fromStack(bring.stack).toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.entries(brought).find(([id]) => /^KongAdminAllowedCidrs/.test(id))?.[1].Value).toBe('203.0.113.0/24,2001:db8::/48');
+  });
+
   test('GIVEN the gateway WHEN its handles are read THEN they are the resources of the template', () => {
     const g = def.gateway;
     expect(template.toJSON().Resources[idOf(g.dataPlane.service)].Type).toBe('AWS::ECS::Service');
