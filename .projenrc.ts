@@ -1,5 +1,6 @@
 import { adminClient } from './projenrc/admin-client';
 import { cdkLibrary } from './projenrc/cdk';
+import { costModel } from './projenrc/cost-model';
 import { idleScaler } from './projenrc/idle-scaler';
 import { NpmMonorepo } from './projenrc/monorepo';
 import { releaseDryRuns } from './projenrc/release';
@@ -16,7 +17,8 @@ const root = new NpmMonorepo({
 const client = adminClient(root);
 const scaler = idleScaler(root, { adminClient: client });
 const cdk = cdkLibrary(root, { idleScaler: scaler, adminClient: client });
-referenceApp(root, { cdk, adminClient: client });
+const costs = costModel(root);
+referenceApp(root, { cdk, adminClient: client, costModel: costs });
 
 rootTasks(root);
 releaseDryRuns(root, [client, cdk]);

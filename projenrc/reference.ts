@@ -10,7 +10,7 @@ import { VERSIONS } from './versions';
  * `@kong-hybrid/reference`: the CDK app a platform team deploys with
  * `cdk deploy`, built on `@kong-hybrid/cdk` from the workspace.
  */
-export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstructLibrary; adminClient: typescript.TypeScriptProject }): awscdk.AwsCdkTypeScriptApp {
+export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstructLibrary; adminClient: typescript.TypeScriptProject; costModel: typescript.TypeScriptProject }): awscdk.AwsCdkTypeScriptApp {
   const project = new awscdk.AwsCdkTypeScriptApp({
     ...workspaceDefaults(root, 'apps/reference'),
     name: '@kong-hybrid/reference',
@@ -19,7 +19,7 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
     cdkVersionPinning: true,
     constructsVersion: VERSIONS.constructs,
     cdkCliVersion: VERSIONS.awsCdkCli,
-    deps: [`${deps.cdk.package.packageName}@^0.0.0`, `cdk-nag@${VERSIONS.cdkNag}`],
+    deps: [`${deps.cdk.package.packageName}@^0.0.0`, `${deps.costModel.package.packageName}@^0.0.0`, `cdk-nag@${VERSIONS.cdkNag}`],
     jestOptions: jestOptions(),
     lambdaAutoDiscover: false,
     integrationTestAutoDiscover: false,
@@ -62,7 +62,7 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
       // cfn-lint and checkov come from the project venv.
       dependsOn: ['compile', '^compile', '//#venv'],
       // The checkov runner is the construct library's test support.
-      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/cdk/test/support/checkov.ts'],
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/cdk/test/support/checkov.ts', '$TURBO_ROOT$/packages/cost-model/test/sample.ts'],
       outputs: ['test-reports/**'],
     },
   });

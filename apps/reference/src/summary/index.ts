@@ -1,6 +1,4 @@
-export * from './cost-model';
-export * from './inventory';
-export * from './prices';
-export * from './security-groups';
+// The cost model lives in @kong-hybrid/cost-model (the kong-hybrid CLI prices deployed stacks with it too).
+export * from '@kong-hybrid/cost-model';
 export * from './summary';
 export * from './profiles';

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ALWAYS_ON, BUSY, type CostEstimate, estimateMonthlyCost, IDLE } from './cost-model';
-import { inventoryFromTemplates } from './inventory';
-import { PRICES, priceSourceLine } from './prices';
+import {
+  type CfnTemplate, type CostEstimate, costTableHeading, monthlyFigures, type MonthlyFigures, renderCostTable, securityGroupRules, usd,
+} from '@kong-hybrid/cost-model';
 import type { Profile } from './profiles';
-import { securityGroupRules } from './security-groups';
-import type { CfnTemplate } from './template';
 
 /** One stack of a cloud assembly. */
 export interface SynthesizedStack {
@@ -28,22 +26,6 @@ export function readCloudAssembly(dir: string): SynthesizedStack[] {
 export interface SynthesizedProfile {
   readonly profile: Profile;
   readonly stacks: SynthesizedStack[];
-}
-
-/** A deployment's month idle, busy and always-on, and idle ÷ always-on. */
-export interface MonthlyFigures {
-  readonly idle: CostEstimate;
-  readonly busy: CostEstimate;
-  readonly alwaysOn: CostEstimate;
-  /** Idle as a share of always-on: what the idle scaler and the cheap options leave to pay. */
-  readonly ratio: number;
-}
-
-/** Prices one deployment (its synthesized templates) in the three scenarios. */
-export function monthlyFigures(templates: CfnTemplate[]): MonthlyFigures {
-  const inventory = inventoryFromTemplates(templates);
-  const [idle, busy, alwaysOn] = [IDLE, BUSY, ALWAYS_ON].map((s) => estimateMonthlyCost(inventory, s));
-  return { idle, busy, alwaysOn, ratio: idle.totalUsd / alwaysOn.totalUsd };
 }
 
 /** One line of a profile that differs from the reference, and the settings that can explain it. */
@@ -116,20 +98,8 @@ export function renderSummary(stacks: SynthesizedStack[], options: SummaryOption
   }
 
   const reference = monthlyFigures(templates);
-  const estimates: CostEstimate[] = [reference.idle, reference.busy, reference.alwaysOn];
-  out.push('', `Estimated monthly cost (${priceSourceLine()}):`);
-  const items = estimates[0].lines.map((l) => l.item);
-  const itemWidth = Math.max(...items.map((i) => i.length), 5);
-  out.push(`  ${''.padEnd(itemWidth)} ${estimates.map((e) => e.scenario.name.padStart(10)).join(' ')}`);
-  items.forEach((item, i) => {
-    out.push(`  ${item.padEnd(itemWidth)} ${estimates.map((e) => usd(e.lines[i].usd).padStart(10)).join(' ')}`);
-  });
-  out.push(`  ${'total'.padEnd(itemWidth)} ${estimates.map((e) => usd(e.totalUsd).padStart(10)).join(' ')}`);
-  out.push(`  idle is ${reference.ratio.toFixed(2)} × always-on`);
-  for (const e of estimates) out.push(`  ${e.scenario.name}: ${e.scenario.description}`);
-  for (const note of new Set(estimates.flatMap((e) => e.unpriced))) out.push(`  not priced: ${note}`);
-  const unverified = Object.entries(PRICES.sources).filter(([, source]) => !source.shownOnPage).map(([name]) => name);
-  out.push(`  prices not shown on the stored AWS pages (src/summary/prices.ts says where they come from): ${unverified.join(', ')}`);
+  out.push('', costTableHeading());
+  out.push(...renderCostTable(reference));
 
   const profiles = options.profiles ?? [];
   if (profiles.length > 0) {
@@ -155,8 +125,4 @@ export function renderSummary(stacks: SynthesizedStack[], options: SummaryOption
 
 function signed(value: number): string {
   return `${value < 0 ? '-' : '+'}${usd(Math.abs(value))}`;
-}
-
-function usd(value: number): string {
-  return `$${value.toFixed(2)}`;
 }
