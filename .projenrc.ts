@@ -1,5 +1,6 @@
 import { adminClient } from './projenrc/admin-client';
 import { cdkLibrary } from './projenrc/cdk';
+import { cli } from './projenrc/cli';
 import { costModel } from './projenrc/cost-model';
 import { idleScaler } from './projenrc/idle-scaler';
 import { NpmMonorepo } from './projenrc/monorepo';
@@ -18,9 +19,10 @@ const client = adminClient(root);
 const scaler = idleScaler(root, { adminClient: client });
 const cdk = cdkLibrary(root, { idleScaler: scaler, adminClient: client });
 const costs = costModel(root);
-referenceApp(root, { cdk, adminClient: client, costModel: costs });
+referenceApp(root, { cdk, costModel: costs });
+const command = cli(root, { adminClient: client, idleScaler: scaler, costModel: costs });
 
 rootTasks(root);
-releaseDryRuns(root, [client, cdk]);
+releaseDryRuns(root, [client, cdk, command]);
 
 root.synth();

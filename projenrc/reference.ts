@@ -1,6 +1,5 @@
 import { CURRENTLY_RECOMMENDED_FLAGS, NEW_PROJECT_DEFAULT_CONTEXT } from 'aws-cdk-lib/cx-api';
 import { awscdk, type typescript } from 'projen';
-import { useKongAdminEmulator } from './admin-client';
 import { DEFAULT_CONFIG } from '../apps/reference/src/config';
 import { workspaceDefaults } from './common';
 import { NpmMonorepo, jestOptions, workspaceTurbo } from './monorepo';
@@ -10,7 +9,7 @@ import { VERSIONS } from './versions';
  * `@kong-hybrid/reference`: the CDK app a platform team deploys with
  * `cdk deploy`, built on `@kong-hybrid/cdk` from the workspace.
  */
-export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstructLibrary; adminClient: typescript.TypeScriptProject; costModel: typescript.TypeScriptProject }): awscdk.AwsCdkTypeScriptApp {
+export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstructLibrary; costModel: typescript.TypeScriptProject }): awscdk.AwsCdkTypeScriptApp {
   const project = new awscdk.AwsCdkTypeScriptApp({
     ...workspaceDefaults(root, 'apps/reference'),
     name: '@kong-hybrid/reference',
@@ -31,8 +30,9 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
   });
   project.package.addField('private', true);
   root.addWorkspace(project);
-  // The local admin proxy (for Kong Manager) is tested against the Admin API emulator.
-  useKongAdminEmulator(project, deps.adminClient);
+  // The tests borrow other workspaces' test support (the cost model's sample deployment, the
+  // library's checkov runner): type-check them from the repository root.
+  project.tsconfigDev.file.addOverride('compilerOptions.rootDir', '../../..');
 
   // Synthesize from compiled JavaScript: faster than ts-node and the same code
   // that `npm run synth` type-checked.

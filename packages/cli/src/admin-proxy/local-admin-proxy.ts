@@ -13,6 +13,8 @@ export interface LocalAdminProxyOptions {
   readonly port?: number;
   /** The browser origin allowed to call the proxy (Kong Manager). @default 'http://localhost:8002' */
   readonly allowOrigin?: string;
+  /** Told of every answer (never of the key): for a log line, or to explain a refusal. @default - nothing */
+  readonly onAnswer?: (answer: { method: string; path: string; status: number; body: string }) => void;
 }
 
 /** A running proxy. */
@@ -71,10 +73,13 @@ export async function startLocalAdminProxy(options: LocalAdminProxyOptions): Pro
       // request's Origin, with `Access-Control-Allow-Credentials: true`: kong/api/api_helpers.lua:273
       // cors_filter at 3.9.3), which would open the keyed proxy to any web page.
       upstream.headers.forEach((value, name) => { if (!DROPPED.has(name) && !name.startsWith('access-control-')) out[name] = value; });
-      res.writeHead(upstream.status, out).end(Buffer.from(await upstream.arrayBuffer()));
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      res.writeHead(upstream.status, out).end(answer);
+      options.onAnswer?.({ method: req.method ?? 'GET', path: req.url ?? '/', status: upstream.status, body: upstream.status >= 400 ? answer.toString('utf8') : '' });
     } catch (error) {
-      res.writeHead(502, { ...cors, 'content-type': 'application/json' })
-        .end(JSON.stringify({ message: `local admin proxy: ${base} did not answer (${(error as Error).message})` }));
+      const body = JSON.stringify({ message: `local admin proxy: ${base} did not answer (${(error as Error).message})` });
+      res.writeHead(502, { ...cors, 'content-type': 'application/json' }).end(body);
+      options.onAnswer?.({ method: req.method ?? 'GET', path: req.url ?? '/', status: 502, body });
     }
   };
 
