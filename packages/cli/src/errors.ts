@@ -46,7 +46,7 @@ export function explainAwsError(error: unknown, site: AwsCallSite): CliError {
   if (EXPIRED.has(name) || /token .*expired|session .*expired/i.test(message)) {
     return new CliError(`Your AWS session has expired (${site.call}: ${message}).`, [site.profile ? `Log in again: aws sso login --profile ${site.profile}` : 'Log in again (aws sso login), or refresh your credentials.']);
   }
-  if (/region is missing|region.*not.*(set|configured)/i.test(message)) {
+  if (/region is missing|region.*not.*(set|configured)|region="" is not a valid/i.test(message)) {
     return new CliError('No AWS region is set.', ['Pass --region (for example --region eu-west-1), set AWS_REGION, or set `region` in your profile (~/.aws/config): the region you ran `cdk deploy` in.']);
   }
   if (NETWORK.has(code) || /getaddrinfo|ENOTFOUND|ECONNREFUSED|socket hang up|connect ETIMEDOUT/.test(message)) {

@@ -166,7 +166,7 @@ export class TestGateway {
   /** The environment of a CLI process: this world's endpoints, test credentials, no AWS files of the machine. */
   public env(extra: Record<string, string> = {}): Record<string, string> {
     const home = mkdtempSync(path.join(tmpdir(), 'kong-hybrid-cli-home-'));
-    return {
+    const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: home,
       TZ: 'UTC',
@@ -184,6 +184,8 @@ export class TestGateway {
       NODE_NO_WARNINGS: '1',
       ...extra,
     };
+    // An empty value in `extra` unsets the variable.
+    return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   }
 
   /** Runs `kong-hybrid <args> --stack <this stack>` and collects what it printed. */
