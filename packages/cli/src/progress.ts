@@ -1,3 +1,4 @@
+import { fit } from './format';
 import type { Io } from './io';
 import { colors } from './io';
 
@@ -24,7 +25,10 @@ export async function createProgress(io: Io, color: boolean): Promise<Progress> 
   const s = spinner({ output: io.stderr as unknown as import('node:stream').Writable, indicator: 'timer', withGuide: false });
   let running = false;
   let current = '';
-  const ensure = (text: string) => {
+  // The spinner's line holds its frame, the text and the timer (`[12s]`): keep it within the terminal.
+  const cut = (text: string) => fit(text, Math.max(20, (io.stderr.columns ?? 80) - 12));
+  const ensure = (full: string) => {
+    const text = cut(full);
     if (!running) {
       s.start(text);
       running = true;
@@ -37,12 +41,12 @@ export async function createProgress(io: Io, color: boolean): Promise<Progress> 
     active: ensure,
     done: (text) => {
       ensure(text);
-      s.stop(c.green(text));
+      s.stop(c.green(cut(text)));
       running = false;
     },
     failed: (text) => {
       ensure(text);
-      s.error(c.red(text));
+      s.error(c.red(cut(text)));
       running = false;
     },
     close: () => {

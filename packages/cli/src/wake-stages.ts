@@ -1,5 +1,5 @@
 import type { StatusReport } from '@kong-hybrid/idle-scaler';
-import { duration, shortHash } from './format';
+import { shortHash } from './format';
 
 /** One step of a wake as `wake --wait` shows it. */
 export interface Stage {
@@ -20,18 +20,17 @@ export interface WakeProgress {
  * (or starting, when it was stopped), the control plane starting and
  * answering, the data planes syncing. Pure.
  */
-export function wakeProgress(report: StatusReport, now: number): WakeProgress {
+export function wakeProgress(report: StatusReport): WakeProgress {
   const obs = report.observation;
   const db = obs.databaseStatus;
   const database: Stage = db === undefined
     ? { key: 'database', done: false, text: 'database: status not read yet' }
     : db === 'available'
-      ? { key: 'database', done: true, text: 'database available (Aurora resumes from 0 ACU as the control plane connects)' }
+      ? { key: 'database', done: true, text: 'database available (Aurora resumes as the control plane connects)' }
       : { key: 'database', done: false, text: db === 'stopped' ? 'database stopped: the idle scaler starts it' : `database ${db}` };
 
   const cp = obs.controlPlane;
   const answering = obs.sync !== undefined;
-  const since = report.state.wokeAt !== undefined ? ` after ${duration(now - report.state.wokeAt)}` : '';
   const controlPlane: Stage = !cp
     ? { key: 'control-plane', done: false, text: 'control plane: ECS not read yet' }
     : answering && cp.running > 0
@@ -39,8 +38,8 @@ export function wakeProgress(report: StatusReport, now: number): WakeProgress {
       : cp.desired === 0
         ? { key: 'control-plane', done: false, text: 'control plane: asking ECS to start it' }
         : cp.running === 0
-          ? { key: 'control-plane', done: false, text: `control plane starting (Fargate: placing the task, pulling the image)${since}` }
-          : { key: 'control-plane', done: false, text: `control plane running, Kong starting (database connection, migrations check)${since}` };
+          ? { key: 'control-plane', done: false, text: 'control plane starting (Fargate places the task, pulls the image)' }
+          : { key: 'control-plane', done: false, text: 'control plane running; Kong connects to the database' };
 
   const tasks = report.dataPlanes ?? [];
   const onConfig = tasks.filter((d) => d.state === 'on-cp-config').length;

@@ -71,7 +71,7 @@ describe('wake, admin, sleep', () => {
     // Off a terminal: one line per change, each step ticked once, in order.
     const done = progress.filter((l) => l.startsWith('✔ '));
     expect(done).toEqual([
-      '✔ database available (Aurora resumes from 0 ACU as the control plane connects)',
+      '✔ database available (Aurora resumes as the control plane connects)',
       '✔ control plane answering (1/1 running)',
       `✔ data planes in sync: 2 of 2 on config ${HASH.slice(0, 8)}`,
     ]);
@@ -79,7 +79,7 @@ describe('wake, admin, sleep', () => {
     expect(progress[0]).toBe(`… asking the idle scaler of ${gw.stackName} to wake the control plane`);
     expect(progress.indexOf('… data planes syncing: 0 of 2 on the control plane\'s configuration')).toBeLessThan(progress.indexOf(done[2]));
     expect(run.stdout).toMatch(new RegExp(`^In sync: 2 data planes on the control plane's configuration \\(${HASH.slice(0, 8)}\\) after \\d+s\\.$`, 'm'));
-    expect(run.stdout).toMatch(/^The control plane stays up until \d\d:\d\d:\d\d \(cooldown: (29m \d\d|30m 00)s left; /m);
+    expect(run.stdout).toMatch(/^The control plane stays up until \d\d:\d\d:\d\d \(cooldown: (29m \d\d|30m 00)s left\); a wake, a data plane start or a config change extends it\.$/m);
     expect(await gw.controlPlaneDesired()).toBe(1);
     const calls = gw.lambda!.invocations.slice(before);
     expect(calls.filter((c) => (c.event as { action: string }).action === 'wake')).toEqual([

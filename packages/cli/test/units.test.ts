@@ -121,20 +121,19 @@ function report(overrides: Partial<StatusReport> & { obs?: Partial<StatusReport[
 }
 
 describe('wakeProgress', () => {
-  const now = Date.parse('2026-12-01T09:00:40Z');
   test('GIVEN each moment of a wake WHEN read THEN the steps done and the one under way', () => {
-    const text = (r: StatusReport) => wakeProgress(r, now).stages.map((s) => `${s.done ? '✔' : '…'} ${s.text}`);
+    const text = (r: StatusReport) => wakeProgress(r).stages.map((s) => `${s.done ? '✔' : '…'} ${s.text}`);
     expect(text(report({ obs: { databaseStatus: 'stopped' } }))[0]).toBe('… database stopped: the idle scaler starts it');
-    expect(text(report())[1]).toBe('… control plane starting (Fargate: placing the task, pulling the image) after 40s');
-    expect(text(report({ obs: { controlPlane: { desired: 1, running: 1, pending: 0 } } }))[1]).toBe('… control plane running, Kong starting (database connection, migrations check) after 40s');
+    expect(text(report())[1]).toBe('… control plane starting (Fargate places the task, pulls the image)');
+    expect(text(report({ obs: { controlPlane: { desired: 1, running: 1, pending: 0 } } }))[1]).toBe('… control plane running; Kong connects to the database');
     const syncing = report({
       obs: { controlPlane: { desired: 1, running: 1, pending: 0 }, sync: { rows: [] } },
       dataPlanes: [{ task: 'a', lastStatus: 'RUNNING', state: 'on-cp-config', configHash: 'f'.repeat(32) }, { task: 'b', lastStatus: 'RUNNING', state: 'not-connected' }],
     });
     expect(text(syncing).slice(1)).toEqual(['✔ control plane answering (1/1 running)', '… data planes syncing: 1 of 2 on the control plane\'s configuration']);
-    expect(wakeProgress(syncing, now).synced).toBe(false);
+    expect(wakeProgress(syncing).synced).toBe(false);
     const synced = report({ ...syncing, phase: 'cooldown', syncGaps: [], controlPlaneConfigHash: 'f'.repeat(32), obs: syncing.observation, dataPlanes: [syncing.dataPlanes![0], { ...syncing.dataPlanes![0], task: 'b' }] });
-    expect(wakeProgress(synced, now)).toEqual({ synced: true, stages: expect.arrayContaining([{ key: 'data-planes', done: true, text: 'data planes in sync: 2 of 2 on config ffffffff' }]) });
+    expect(wakeProgress(synced)).toEqual({ synced: true, stages: expect.arrayContaining([{ key: 'data-planes', done: true, text: 'data planes in sync: 2 of 2 on config ffffffff' }]) });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Context } from '../context';
 import { CliError, describe } from '../errors';
-import { clock, duration } from '../format';
+import { clock, duration, wrap } from '../format';
+import { widthOf } from '../io';
 import { createProgress } from '../progress';
 import { scalerDecision, scalerStatus, invokeScaler, type InvocationResult, type StatusReport } from '../scaler';
 import { readDeployment, required, type Deployment } from '../stack';
@@ -51,8 +52,12 @@ export async function wake(ctx: Context, options: WakeOptions): Promise<number> 
     });
   } else {
     const c = ctx.out;
-    ctx.io.stdout.write(`${c.green('In sync')}: ${synced} data plane${synced === 1 ? '' : 's'} on the control plane's configuration (${report.controlPlaneConfigHash?.slice(0, 8) ?? '?'}) after ${duration(report.waitedMs)}.\n`);
-    ctx.io.stdout.write(`The control plane stays up until ${report.cooldownUntil ? clock(report.cooldownUntil) : '?'} (cooldown: ${duration(left)} left; a wake, a data plane start or a config change extends it).\n`);
+    const width = widthOf(ctx.io.stdout);
+    const lines = [
+      `${c.green('In sync')}: ${synced} data plane${synced === 1 ? '' : 's'} on the control plane's configuration (${report.controlPlaneConfigHash?.slice(0, 8) ?? '?'}) after ${duration(report.waitedMs)}.`,
+      `The control plane stays up until ${report.cooldownUntil ? clock(report.cooldownUntil) : '?'} (cooldown: ${duration(left)} left); a wake, a data plane start or a config change extends it.`,
+    ];
+    ctx.io.stdout.write(`${lines.flatMap((l) => wrap(l, width, '')).join('\n')}\n`);
   }
   return 0;
 }
@@ -85,7 +90,7 @@ export async function waitForSync(ctx: Context, deployment: Deployment, options:
       if (failure) throw failure;
       if (report) {
         const now = Date.now();
-        const { stages, synced } = wakeProgress(report, now);
+        const { stages, synced } = wakeProgress(report);
         for (const stage of stages) {
           if (stage.done && !shown.has(stage.key)) {
             shown.add(stage.key);
