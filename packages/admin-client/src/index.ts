@@ -11,3 +11,5 @@ export {
   type DataPlaneSyncOptions, type DataPlaneSyncSummary, type ReadDataPlaneSyncOptions,
 } from './data-planes.js';
 export type * from './types.js';
+// The export itself is in its own entry point, `@kong-hybrid/admin-client/declarative`; its types are here too.
+export type { DeclarativeConfig, DeclarativeConfigExport, ExportDeclarativeConfigOptions } from './declarative.js';

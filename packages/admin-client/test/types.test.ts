@@ -2,12 +2,13 @@
  * Type-level tests: `tsc -p test/tsconfig.json` runs before jest, and each
  * `@ts-expect-error` fails the build if the line below it compiles.
  */
-import { createKongAdminClient, listAll, paginate, upsert, type Plugin } from '../src';
+import { createKongAdminClient, listAll, paginate, upsert, type DeclarativeConfig, type Plugin } from '../src';
+import { exportDeclarativeConfig } from '../src/declarative';
 
 const kong = createKongAdminClient({ baseUrl: 'http://127.0.0.1:8001' });
 
 // Never called: only compiled.
-async function misuse(): Promise<void> {
+async function misuse(): Promise<unknown[]> {
   // @ts-expect-error a path the Admin API does not have
   await kong.GET('/servicez');
   // @ts-expect-error Kong's published spec glues the parameter to the segment; the real path has a slash
@@ -45,6 +46,20 @@ async function misuse(): Promise<void> {
   await upsert(kong, 'widgets', 'x', {});
   // @ts-expect-error the body is the entity's
   await upsert(kong, 'consumers', 'alice', { host: 'h' });
+  // @ts-expect-error the export takes a client, not a URL
+  await exportDeclarativeConfig('http://127.0.0.1:8001');
+  // @ts-expect-error the time is Unix seconds, a number
+  await exportDeclarativeConfig(kong, { nowSeconds: '2026-01-01' });
+  const exported = await exportDeclarativeConfig(kong);
+  // @ts-expect-error an export is format 3.0
+  const old: '1.1' = exported._format_version;
+  // @ts-expect-error a declarative document refers to an entity by its id or key, never by a number
+  const bad: DeclarativeConfig = { _format_version: '3.0', routes: [{ service: 42 }] };
+  // @ts-expect-error the declarative format needs its version
+  const versionless: DeclarativeConfig = { services: [] };
+  // @ts-expect-error /config loads a declarative configuration, not an entity
+  await kong.POST('/config', { body: { name: 'billing', host: 'billing.internal' } });
+  return [old, bad, versionless];
 }
 
 // Never called: only compiled.
@@ -58,7 +73,11 @@ async function use(): Promise<string[]> {
   const consumer = await upsert(kong, 'consumers', 'alice', { custom_id: 'a-1' });
   await kong.POST('/plugins', { body: { name: 'rate-limiting', config: { minute: 5, policy: 'local' } } });
   await kong.POST('/plugins', { body: { name: 'prometheus', config: { per_consumer: true } } });
-  return [String(status), String(next), ...routes.map((r) => r.id), ...keyNames, consumer.id];
+  const doc = await exportDeclarativeConfig(kong, { nowSeconds: 1_780_000_000, pageSize: 500 });
+  const loaded = await kong.POST('/config', { body: doc });
+  const asText = await kong.POST('/config', { body: { config: JSON.stringify(doc) } });
+  const serviceIds = (doc.services ?? []).map((s) => s.id);
+  return [String(status), String(next), ...routes.map((r) => r.id), ...keyNames, consumer.id, String(loaded.response.status), String(asText.response.status), ...serviceIds.map(String)];
 }
 
 test('the type-level tests compile (tsc runs before jest)', () => {

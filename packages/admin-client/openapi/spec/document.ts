@@ -8,6 +8,7 @@
  * credential (key-auth, basic-auth, ACL) paths exist, and nested plugin
  * paths are spelled right.
  */
+import { configPath, declarativeSchemas } from './declarative';
 import { ENTITIES, ForeignKey, Healthchecks, Protocol, Tag, referenceSchema, requestSchema, responseSchema } from './entities';
 import { pageSchemas, pathParameters, paths } from './paths';
 import { pluginSchemas } from './plugins';
@@ -27,7 +28,7 @@ function schemas(): Record<string, Schema> {
       out[`${e.schema}Reference`] = referenceSchema(e);
     }
   }
-  Object.assign(out, pluginSchemas(), pageSchemas());
+  Object.assign(out, pluginSchemas(), pageSchemas(), declarativeSchemas());
   out.DataPlane = obj({
     id: { ...UUID, description: "The data plane's node id." },
     ip: str('The address the data plane connected from.'),
@@ -54,7 +55,7 @@ function schemas(): Record<string, Schema> {
   out.Error = obj({
     code: int('Kong error code: 1 invalid primary key, 2 schema violation, 3 primary key violation, 4 foreign key violation, ' +
       '5 unique violation, 6 not found, 7 invalid offset, 8 database error, 9 invalid size, 10 invalid unique, 11 invalid options, ' +
-      '12 operation unsupported, 13 foreign keys unresolved, 19 referenced by others.', { minimum: 1 }),
+      '12 operation unsupported, 13 foreign keys unresolved, 14 invalid declarative configuration, 19 referenced by others.', { minimum: 1 }),
     name: str('Kong error name, for example `unique constraint violation`.'),
     message: str('What went wrong.'),
     fields: { type: 'object', description: 'Errors by field name (`@entity` for whole-entity checks); values are messages or nested objects.', additionalProperties: true },
@@ -142,6 +143,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Credentials': 'Consumer credentials of the key-auth, basic-auth and acl plugins.',
   'Tags': 'Entities by tag.',
   'Schemas': "Kong's entity and plugin schemas, and validation.",
+  'Declarative Configuration': 'The whole configuration of a DB-less node, in one document.',
 };
 
 /** The whole document. */
@@ -165,7 +167,7 @@ export function document(): Record<string, unknown> {
     ],
     security: [{}, { adminApiKey: [] }],
     tags: Object.entries(TAG_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
-    paths: paths(),
+    paths: Object.fromEntries(Object.entries({ ...paths(), '/config': configPath() }).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       securitySchemes: {
         adminApiKey: { type: 'apiKey', in: 'header', name: 'apikey', description: 'The key-auth credential of a proxied Admin API. A bare admin listener needs none.' },
@@ -182,7 +184,7 @@ export function document(): Record<string, unknown> {
         ...pathParameters(),
       },
       responses: {
-        BadRequest: errorResponse('Invalid request: schema violation (2), foreign key violation (4), invalid offset (7) or size (9), or the entity is still referenced (19).'),
+        BadRequest: errorResponse('Invalid request: schema violation (2), foreign key violation (4), invalid offset (7) or size (9), an invalid declarative configuration (14), or the entity is still referenced (19).'),
         Unauthorized: errorResponse('The proxy in front of the Admin API (key-auth) found no valid API key.'),
         NotFound: errorResponse('No such entity, or it belongs to another parent.'),
         Conflict: errorResponse('A unique field (name, username, key, …) is already taken (code 5).'),
