@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { startMoto, type MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import { scaleDataPlaneTasks } from '@kong-hybrid/idle-scaler/test/support/aws';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -51,6 +54,12 @@ describe('a sleeping gateway', () => {
     expect(doc.dataPlanes.tasks.every((t: { sync: unknown; ip: string }) => t.sync === null && /^\d+\.\d+\.\d+\.\d+$/.test(t.ip))).toBe(true);
     expect(doc.scaler).toMatchObject({ phase: 'idle', cooldownUntil: null });
     expect(doc.unknown.map((u: { item: string }) => u.item)).toContain('data plane sync');
+  });
+
+  test('GIVEN the control plane asleep WHEN export THEN it says the control plane does not answer and how to wake it', async () => {
+    const run = await gw.cli(['export']);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toContain('kong-hybrid: The control plane does not answer (503: name resolution failed): it is asleep, or starting.');
   });
 
   test('GIVEN the control plane asleep WHEN an Admin API call is made THEN it says the control plane does not answer and how to wake it', async () => {
@@ -110,6 +119,26 @@ describe('wake, admin, sleep', () => {
     expect(JSON.parse(listed.stdout).data.map((s: { name: string }) => s.name)).toEqual(['httpbin']);
     expect(gw.emulator.entities('services').map((s) => s.name)).toEqual(['httpbin']);
     for (const run of [created, listed]) expect(run.stdout + run.stderr).not.toContain(gw.apiKey);
+  });
+
+  test('GIVEN the control plane up WHEN export THEN the configuration comes as a Kong declarative document, to stdout or to a file only its owner reads', async () => {
+    const printed = await gw.cli(['export']);
+    expect(printed.code).toBe(0);
+    const doc = JSON.parse(printed.stdout);
+    expect(doc).toMatchObject({ _format_version: '3.0', _transform: false });
+    expect(doc.services.map((s: { name: string }) => s.name)).toEqual(['httpbin']);
+    expect(doc.services[0].id).toBe(gw.emulator.entities('services')[0].id);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'kong-hybrid-export-'));
+    const file = path.join(dir, 'kong.json');
+    const written = await gw.cli(['export', '--out', file]);
+    expect(written).toMatchObject({ code: 0, stdout: '' });
+    expect(written.stderr).toContain(`Wrote ${file} (Kong declarative format 3.0, 1 entities; readable by you only: it holds credentials).`);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(doc);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Not over an existing file without --force (no one to ask off a terminal).
+    expect(await gw.cli(['export', '--out', file])).toMatchObject({ code: 1, stderr: `kong-hybrid: ${file} exists: pass --force to overwrite it\n` });
+    expect((await gw.cli(['export', '--out', file, '--force'])).code).toBe(0);
   });
 
   test('GIVEN a bad method, path or body WHEN admin THEN it fails naming the argument and the value, before any call', async () => {
