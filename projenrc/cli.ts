@@ -29,6 +29,8 @@ export function cli(root: NpmMonorepo, deps: {
     description: 'kong-hybrid: the operator\'s command line for a deployed Kong hybrid gateway (status, wake, sleep, admin proxy, admin calls, export, cost).',
     keywords: ['kong', 'kong-gateway', 'aws', 'cli', 'ecs', 'aurora-serverless'],
     bin: { [CLI_BIN]: `bin/${CLI_BIN}.mjs` },
+    // Only that one: projen would add every executable in bin/ under its file name too.
+    autoDetectBin: false,
     entrypoint: '',
     devDeps: [
       // What the bundle holds (see packages/cli/README.md, "Libraries", for why these).

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_CLIENT, CDK, ROOT, ok, only, run, venvTool } from './support.mjs';
+import { ADMIN_CLIENT, CDK, CLI, ROOT, ok, only, run, venvTool } from './support.mjs';
 
 const cdkPackage = JSON.parse(readFileSync(path.join(CDK, 'package.json'), 'utf8'));
 const version = cdkPackage.version;
@@ -46,7 +46,7 @@ describe('release dry run: the packages as npm, PyPI and Maven Central take them
   });
 
   test('GIVEN the npm tarballs WHEN npm and publib-npm publish them in dry-run mode THEN both would publish them, publicly', () => {
-    for (const dir of [CDK, ADMIN_CLIENT]) {
+    for (const dir of [CDK, ADMIN_CLIENT, CLI]) {
       const tarball = only(path.join(dir, 'dist', 'js'), '.tgz');
       const npm = ok('npm', ['publish', '--dry-run', '--access', 'public', '--tag', 'latest', tarball], { cwd: dir, env: { ...process.env, HOME: scratchHome } });
       assert.match(npm.output, /Publishing to https:\/\/registry\.npmjs\.org\/ with tag latest and public access \(dry-run\)/);
@@ -63,6 +63,29 @@ describe('release dry run: the packages as npm, PyPI and Maven Central take them
       assert.ok(files.includes(wanted), wanted);
     }
     assert.deepEqual(files.filter((f) => /^package\/(src|test|bench|scripts)\//.test(f)), []);
+  });
+
+  test('GIVEN the CLI\'s npm tarball WHEN listed and run THEN it holds the bin, its bundle and the JSON schemas, no dependency and no source, and its bin answers --help', () => {
+    const tarball = only(path.join(CLI, 'dist', 'js'), '.tgz');
+    const files = ok('tar', ['tzf', tarball]).stdout.split('\n').filter(Boolean);
+    for (const wanted of ['package/bin/kong-hybrid.mjs', 'package/lib/kong-hybrid.mjs', 'package/schemas/status.schema.json', 'package/schemas/wake.schema.json',
+      'package/schemas/sleep.schema.json', 'package/schemas/cost.schema.json', 'package/README.md', 'package/LICENSE', 'package/package.json']) {
+      assert.ok(files.includes(wanted), wanted);
+    }
+    assert.deepEqual(files.filter((f) => /^package\/(src|test|bench|scripts|test-reports)\//.test(f)), []);
+    const manifest = JSON.parse(ok('tar', ['xzfO', tarball, 'package/package.json']).stdout);
+    assert.equal(manifest.name, '@kong-hybrid/cli');
+    assert.deepEqual(manifest.bin, { 'kong-hybrid': 'bin/kong-hybrid.mjs' });
+    // Everything is in the bundle: nothing for npm to install beside it.
+    assert.equal(manifest.dependencies, undefined);
+    const unpacked = mkdtempSync(path.join(tmpdir(), 'kong-cli-tarball-'));
+    try {
+      ok('tar', ['xzf', tarball, '-C', unpacked]);
+      const help = ok(process.execPath, [path.join(unpacked, 'package', 'bin', 'kong-hybrid.mjs'), '--help'], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+      assert.match(help.stdout, /^Usage: kong-hybrid \[options\] \[command\]$/m);
+    } finally {
+      rmSync(unpacked, { recursive: true, force: true });
+    }
   });
 
   test('GIVEN the Python wheel and sdist WHEN twine checks them THEN PyPI would take them, with the library and its Lambda bundles inside', () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 export const CDK = path.join(ROOT, 'packages', 'cdk');
 export const ADMIN_CLIENT = path.join(ROOT, 'packages', 'admin-client');
+export const CLI = path.join(ROOT, 'packages', 'cli');
 
 /** Runs a command; returns its status and output, never throws on a non-zero exit. */
 export function run(command, args, options = {}) {
