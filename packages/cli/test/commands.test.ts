@@ -219,6 +219,22 @@ describe('wake, admin, sleep', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'stopped', decision: 'already-idle' });
   });
 
+  test('GIVEN the control plane asleep WHEN admin-proxy --wake THEN it wakes it and waits for sync before it listens', async () => {
+    expect(await gw.controlPlaneDesired()).toBe(0);
+    const proxy = gw.spawnCli(['admin-proxy', '--port', '0', '--wake']);
+    try {
+      const url = await proxy.waitFor(/on (http:\/\/127\.0\.0\.1:\d+)\n/);
+      // (Three data planes since the sleep test's scale-out.)
+      expect(proxy.stderr).toContain(`✔ data planes in sync: 3 of 3 on config ${HASH.slice(0, 8)}`);
+      expect(await gw.controlPlaneDesired()).toBe(1);
+      expect((await fetch(`${url}/status`)).status).toBe(200);
+    } finally {
+      expect((await proxy.stop()).code).toBe(0);
+    }
+    await gw.cli(['sleep']);
+    await gw.settle();
+  });
+
   test('GIVEN the control plane asleep WHEN wake --json (no wait) THEN the wake is queued as an Event invocation', async () => {
     const before = gw.lambda!.invocations.length;
     const run = await gw.cli(['wake', '--json']);

@@ -2,6 +2,7 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { costTableHeading, monthlyFigures, renderCostTable, type CfnTemplate } from '@kong-hybrid/cost-model';
 import { startMoto, type MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import { TestGateway } from './support/gateway';
+import { startLocalLambda } from './support/lambda-endpoint';
 import { validate } from './support/schemas';
 
 let moto: MotoServer;
@@ -70,6 +71,38 @@ describe('errors a person understands', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("error: unknown command 'stauts'");
     expect(run.stderr).toContain('(kong-hybrid --help lists the commands)');
+  });
+});
+
+describe('a failing idle scaler', () => {
+  test('GIVEN the scaler function fails WHEN status THEN the rest is shown and the scaler is unknown, with its error', async () => {
+    const failing = await startLocalLambda({ [gw.functionName!]: async () => { throw Object.assign(new Error('state store: 5 conflicting writes in a row'), { name: 'Error' }); } });
+    try {
+      const run = await gw.cli(['status', '--json'], { env: { AWS_ENDPOINT_URL_LAMBDA: failing.endpoint } });
+      expect(run.code).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      expect(validate('status', doc)).toEqual([]);
+      expect(doc.controlPlane).not.toBeNull();
+      expect(doc.scaler).toBeNull();
+      expect(doc.unknown).toContainEqual({ item: 'idle scaler', reason: `The idle scaler (${gw.functionName}) failed: Error: state store: 5 conflicting writes in a row` });
+      const wake = await gw.cli(['wake', '--wait'], { env: { AWS_ENDPOINT_URL_LAMBDA: failing.endpoint } });
+      expect(wake.code).toBe(1);
+      expect(wake.stderr).toContain(`kong-hybrid: The idle scaler (${gw.functionName}) failed: Error: state store: 5 conflicting writes in a row`);
+      expect(wake.stderr).toContain('Its log group (/aws/lambda/<function>) says more');
+    } finally {
+      await failing.stop();
+    }
+  });
+
+  test('GIVEN a function name the account does not have WHEN wake THEN Lambda\'s refusal is named', async () => {
+    const empty = await startLocalLambda({});
+    try {
+      const run = await gw.cli(['wake'], { env: { AWS_ENDPOINT_URL_LAMBDA: empty.endpoint } });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`kong-hybrid: Lambda Invoke (${gw.functionName}, wake) failed in region us-east-1: ResourceNotFoundException: Function not found`);
+    } finally {
+      await empty.stop();
+    }
   });
 });
 

@@ -102,3 +102,31 @@ test('GIVEN NO_COLOR WHEN status runs in a terminal THEN the screen has no color
     term.kill(session);
   }
 });
+
+test('GIVEN a terminal WHEN admin DELETE THEN it asks first; no deletes nothing, yes deletes', async () => {
+  gw.emulator.seed('services', [{ name: 'to-delete', url: 'https://example.com' }]);
+  const ask = () => term.start([process.execPath, BIN, 'admin', 'DELETE', '/services/to-delete', '--stack', gw.stackName], gw.env({ TERM: 'xterm-256color' }), { width: 80, height: 20 });
+  const question = (screen: string) => screen.includes(`Delete /services/to-delete on ${gw.stackName}?`);
+  const no = ask();
+  try {
+    await term.until(no, question);
+    term.keys(no, 'n', 'Enter');
+    const screen = (await term.until(no, exited)).pop()!;
+    expect(screen).toContain('Nothing deleted.');
+    expect(screen).toContain('[exit 1]');
+    expect(gw.emulator.entities('services').map((e) => e.name)).toContain('to-delete');
+  } finally {
+    term.kill(no);
+  }
+  const yes = ask();
+  try {
+    await term.until(yes, question);
+    term.keys(yes, 'y', 'Enter');
+    const screen = (await term.until(yes, exited)).pop()!;
+    expect(screen).toContain('204 No Content');
+    expect(screen).toContain('[exit 0]');
+    expect(gw.emulator.entities('services').map((e) => e.name)).not.toContain('to-delete');
+  } finally {
+    term.kill(yes);
+  }
+});

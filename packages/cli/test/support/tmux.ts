@@ -55,6 +55,11 @@ export class Terminal {
     }
   }
 
+  /** Types keys into the terminal (tmux key names: `Enter`, `Left`, or text). */
+  public keys(name: string, ...keys: string[]): void {
+    this.tmux('send-keys', '-t', name, ...keys);
+  }
+
   public kill(name: string): void {
     try {
       this.tmux('kill-session', '-t', name);
