@@ -93,7 +93,8 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
         $schema: 'https://turborepo.com/schema.json',
         ui: 'stream',
         envMode: 'loose',
-        globalDependencies: ['tsconfig.base.json'],
+        // The test setup's moto launcher and the venv's pins shape every workspace's tests.
+        globalDependencies: ['tsconfig.base.json', 'tools/moto-server.py', 'tools/python-requirements.txt'],
         globalEnv: ['CI'],
         tasks: this.turboTasks,
       }),

@@ -15,15 +15,20 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** The moto_server of the project-local venv (created by `npm run venv`). */
-export function motoServerBinary(): string {
+/**
+ * The project-local venv's Python (created by `npm run venv`) and our moto
+ * launcher, `tools/moto-server.py`: moto server answering one request at a
+ * time, so that each call is atomic as the real APIs are (see the launcher).
+ */
+export function motoServerCommand(): { command: string; args: string[] } {
   let dir = __dirname;
   while (true) {
-    const candidate = path.join(dir, '.venv', 'bin', 'moto_server');
-    if (existsSync(candidate)) return candidate;
+    const python = path.join(dir, '.venv', 'bin', 'python');
+    const launcher = path.join(dir, 'tools', 'moto-server.py');
+    if (existsSync(python) && existsSync(launcher)) return { command: python, args: [launcher] };
     const parent = path.dirname(dir);
     if (parent === dir) {
-      throw new Error('moto_server not found in any .venv above this folder: run `npm run venv` at the repository root');
+      throw new Error('the project venv (.venv) and tools/moto-server.py not found above this folder: run `npm run venv` at the repository root');
     }
     dir = parent;
   }
@@ -45,7 +50,8 @@ async function freePort(): Promise<number> {
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(motoServerBinary(), ['-H', '127.0.0.1', '-p', String(port)], {
+  const { command, args } = motoServerCommand();
+  const child: ChildProcess = spawn(command, [...args, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
