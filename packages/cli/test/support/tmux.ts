@@ -33,7 +33,9 @@ export class Terminal {
       'echo "[exit $?]"',
       'exec sleep 600',
     ].join('\n'));
-    this.tmux('new-session', '-d', '-s', name, '-x', String(size.width), '-y', String(size.height), `sh ${quote(script)}`);
+    // The server outlives its sessions (exit-empty off, tmux 2.7+): by default it exits with its
+    // last session, and a new-session racing that exit fails with "server exited unexpectedly".
+    this.tmux('new-session', '-d', '-s', name, '-x', String(size.width), '-y', String(size.height), `sh ${quote(script)}`, ';', 'set-option', '-g', 'exit-empty', 'off');
     return name;
   }
 
