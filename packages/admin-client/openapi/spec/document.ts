@@ -188,6 +188,7 @@ export function document(): Record<string, unknown> {
         Unauthorized: errorResponse('The proxy in front of the Admin API (key-auth) found no valid API key.'),
         NotFound: errorResponse('No such entity, or it belongs to another parent.'),
         Conflict: errorResponse('A unique field (name, username, key, …) is already taken (code 5).'),
+        DbLess: errorResponse('A DB-less node (a data plane, or `database = off`) writes no entity (code 12, kong/db/strategies/off/init.lua:374-392 at 3.9.3): its configuration comes whole, through `POST /config`.'),
         ServerError: errorResponse('Kong could not complete the request, for example because the database is unreachable.'),
         UnsupportedMediaType: { description: 'The body is neither JSON nor a form (kong/api/api_helpers.lua:241 at 3.9.3). No body.' },
       },

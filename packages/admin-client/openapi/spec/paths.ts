@@ -72,8 +72,8 @@ export const FOREIGN: Array<{ child: string; field: string; parent: string }> = 
 const pascal = (s: string) => s.split(/[-_]/).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: Schema) => ({ description, content: json(schema) });
-const errors = (...codes: Array<'400' | '404' | '409' | '415'>) => Object.fromEntries([
-  ...codes.map((c) => [c, { $ref: `#/components/responses/${{ 400: 'BadRequest', 404: 'NotFound', 409: 'Conflict', 415: 'UnsupportedMediaType' }[c]}` }]),
+const errors = (...codes: Array<'400' | '404' | '405' | '409' | '415'>) => Object.fromEntries([
+  ...codes.map((c) => [c, { $ref: `#/components/responses/${{ 400: 'BadRequest', 404: 'NotFound', 405: 'DbLess', 409: 'Conflict', 415: 'UnsupportedMediaType' }[c]}` }]),
   ['401', { $ref: '#/components/responses/Unauthorized' }],
   ['500', { $ref: '#/components/responses/ServerError' }],
 ].sort(([a], [b]) => String(a).localeCompare(String(b))));
@@ -118,7 +118,7 @@ function collection(r: Resource, opts: { parent?: Resource; segment?: string } =
       summary: `Create a ${r.singular}${of}`,
       ...(parent ? { parameters: [param(parent.param)] } : {}),
       requestBody: body(r.create, `The ${r.singular}.${parent ? ` Its \`${opts.segment}\` parent is the one in the URL.` : ''}`),
-      responses: { 201: ok(`The created ${r.singular}`, ref(r.schema)), ...(parent ? errors('400', '404', '409', '415') : errors('400', '409', '415')) },
+      responses: { 201: ok(`The created ${r.singular}`, ref(r.schema)), ...(parent ? errors('400', '404', '405', '409', '415') : errors('400', '405', '409', '415')) },
     },
   };
 }
@@ -140,20 +140,20 @@ function entity(r: Resource, opts: { parent?: Resource } = {}) {
       description: `Creates the ${r.singular} when none matches the URL, otherwise replaces it whole: fields left out take their defaults. ` +
         `A UUID in the URL is the id${r.endpointKey ? `; anything else is the ${r.endpointKey.replace('_', ' ')}` : ''}. Answers 200 either way.`,
       requestBody: body(r.replace, `The whole ${r.singular}. Kong takes a missing body as \`{}\` (a PUT by name may need nothing else).`, false),
-      responses: { 200: ok(`The created or replaced ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409', '415') },
+      responses: { 200: ok(`The created or replaced ${r.singular}`, ref(r.schema)), ...errors('400', '404', '405', '409', '415') },
     },
     patch: {
       operationId: `update${r.schema}${suffix}`, tags: [r.tag], summary: `Update a ${r.singular}${of}`,
       description: `Changes the given fields. Answers 404 when no ${r.singular} matches.`,
       requestBody: body(r.update, 'The fields to change.'),
-      responses: { 200: ok(`The updated ${r.singular}`, ref(r.schema)), ...errors('400', '404', '409', '415') },
+      responses: { 200: ok(`The updated ${r.singular}`, ref(r.schema)), ...errors('400', '404', '405', '409', '415') },
     },
     delete: {
       operationId: `delete${r.schema}${suffix}`, tags: [r.tag], summary: `Delete a ${r.singular}${of}`,
       description: parent
         ? `Answers 404 when the ${r.singular} does not exist or belongs to another ${parent.singular}.`
         : `Answers 204 even when nothing matched. Answers 400 when other entities still reference it.`,
-      responses: { 204: { description: 'Deleted, or nothing to delete' }, ...(parent ? errors('400', '404') : errors('400')) },
+      responses: { 204: { description: 'Deleted, or nothing to delete' }, ...(parent ? errors('400', '404', '405') : errors('400', '405')) },
     },
   };
 }
@@ -174,14 +174,14 @@ function foreign(child: Resource, field: string, parent: Resource) {
       summary: `Create or replace the ${what} of a ${child.singular}`,
       description: `Replaces the ${what} whole; when the ${child.singular} has none, creates one and ties it to the ${child.singular}.`,
       requestBody: body(parent.replace, `The whole ${parent.singular}.`, false),
-      responses: { 200: ok(`The ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '409', '415') },
+      responses: { 200: ok(`The ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '405', '409', '415') },
     },
     patch: {
       operationId: `update${pascal(field)}Of${child.schema}`, tags: [child.tag],
       summary: `Update the ${what} of a ${child.singular}`,
       description: `Answers 404 when the ${child.singular} does not exist or has no ${what}.`,
       requestBody: body(parent.update, 'The fields to change.'),
-      responses: { 200: ok(`The updated ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '409', '415') },
+      responses: { 200: ok(`The updated ${parent.singular}`, ref(parent.schema)), ...errors('400', '404', '405', '409', '415') },
     },
   };
 }

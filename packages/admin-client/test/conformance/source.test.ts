@@ -81,4 +81,22 @@ kongSpec("Kong's source at 3.9.3", (k) => {
   it('kong/api/routes/snis.lua:6: `/snis/{sni}/certificate` is disabled', async () => {
     expect((await k.get('/snis/example.com/certificate')).status).toBe(404);
   });
+
+  it('kong/api/routes/config.lua:89-94 and :112-117: a node with a database (a control plane) answers /config 400', async () => {
+    const message = { message: 'this endpoint is only available when Kong is configured to not use a database' };
+    const got = await k.get('/config');
+    expect(got.status).toBe(400);
+    expect(got.body).toEqual(message);
+    const posted = await k.post('/config', { body: { _format_version: '3.0', services: [{ name: 's', host: 'h.internal' }] } });
+    expect(posted.status).toBe(400);
+    expect(posted.body).toEqual(message);
+    expect(k.kong.entities('services')).toEqual([]);
+  });
+
+  it('kong/db/schema/entity.lua:53 (make_records_required): an entity\'s records come back whole, unset fields null', async () => {
+    const res = await k.post('/upstreams', { body: { name: 'u.internal', healthchecks: { passive: { unhealthy: { http_failures: 3 } } } } });
+    expect(res.status).toBe(201);
+    expect(res.body.healthchecks.active).toMatchObject({ headers: null, https_sni: null });
+    expect(res.body.healthchecks.passive.unhealthy.http_failures).toBe(3);
+  });
 });

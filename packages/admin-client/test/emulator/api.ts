@@ -46,6 +46,8 @@ interface Ctx {
   post: Entity;
   /** The bytes of a query argument as sent (latin1: one character per byte). */
   readonly queryBytes: (name: string) => string | undefined;
+  /** The raw body (`kong.request.get_raw_body()`), `undefined` when none was sent. */
+  readonly rawBody?: string;
 }
 
 type Handler = (ctx: Ctx) => Answer;
@@ -146,12 +148,24 @@ function selectEntity(dao: Dao, raw: string | undefined): Entity | undefined {
   return 'id' in key ? dao.select({ id: key.id }) : dao.selectBy(key.field, key.value);
 }
 
+/** What a DB-less node does with `/config` (kong/api/routes/config.lua); `undefined` on a node with a database. */
+export interface DeclarativeNode {
+  /** `POST /config`: the parameters (query and JSON body, merged as lapis does) and the raw body. */
+  load(params: Entity, rawBody: string | undefined): Answer;
+  /** `GET /config`. */
+  export(): Answer;
+}
+
+/** api_helpers.lua:236 ACCEPTS_YAML: the routes that take a YAML body. */
+const ACCEPTS_YAML = new Set(['/config']);
+
 /** The kong/api routes of one node. */
 export class Api {
   private readonly routes: Array<RouteDef & { readonly segments: string[] }>;
 
   constructor(private readonly db: Db, private readonly node: {
     readonly role: 'control_plane' | 'traditional';
+    readonly declarative?: DeclarativeNode;
     readonly nodeStatus: (unit: string, scale: number | undefined) => Entity;
     readonly nodeInformation: () => Entity;
     readonly dataPlanes: () => Entity[];
@@ -188,7 +202,8 @@ export class Api {
       const type = req.headers['content-type'];
       if (type === undefined) {
         if (req.body !== undefined && req.body.length > 0) return { status: 415 };
-      } else if (!/^(application\/json|multipart\/form-data|application\/x-www-form-urlencoded)/.test(type)) {
+      } else if (!/^(application\/json|multipart\/form-data|application\/x-www-form-urlencoded)/.test(type)
+        && !(ACCEPTS_YAML.has(route.pattern) && /^(application\/yaml|text\/yaml)/.test(type))) {
         return { status: 415 };
       }
     }
@@ -227,7 +242,7 @@ export class Api {
       }
       return undefined;
     };
-    const ctx: Ctx = { method: req.method, params, rawParams, uri, post, queryBytes };
+    const ctx: Ctx = { method: req.method, params, rawParams, uri, post, queryBytes, rawBody: req.body };
     return guard(() => {
       const early = route.before?.(ctx);
       if (early) return early;
@@ -602,6 +617,17 @@ export class Api {
         return undefined;
       },
       methods: {},
+    });
+
+    // routes/config.lua: DB-less nodes only
+    const withDatabase = { status: 400, body: { message: 'this endpoint is only available when Kong is configured to not use a database' } };
+    add({
+      pattern: '/config',
+      methods: {
+        GET: () => this.node.declarative?.export() ?? withDatabase,
+        // lapis' self.params: the query's arguments, then the body's
+        POST: (c) => this.node.declarative?.load({ ...c.uri, ...c.post }, c.rawBody) ?? withDatabase,
+      },
     });
 
     // routes/kong.lua

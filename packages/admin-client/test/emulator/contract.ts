@@ -94,7 +94,7 @@ export class Contract {
   }
 
   /** Violations of a request: undocumented or invalid parameters, and an invalid or unexpected body. */
-  validateRequest(match: Match, query: URLSearchParams, body: { present: boolean; json: boolean; value?: unknown }): string[] {
+  validateRequest(match: Match, query: URLSearchParams, body: { present: boolean; json: boolean; value?: unknown; mediaType?: string }): string[] {
     const problems: string[] = [];
     for (const p of match.parameters.filter((x) => x.in === 'path')) {
       problems.push(...this.check(p.schema, match.pathParams[p.name], `path parameter ${p.name}`));
@@ -116,7 +116,10 @@ export class Contract {
     } else if (!body.present) {
       if (requestBody.required) problems.push('the request body is required');
     } else if (!body.json) {
-      problems.push('the request body must be application/json');
+      // another media type the operation documents (a YAML body of `/config`) is checked as the text it is
+      const other = body.mediaType ? requestBody.content[body.mediaType] : undefined;
+      if (other) problems.push(...this.check(other.schema, body.value, 'request body'));
+      else problems.push('the request body must be application/json');
     } else {
       problems.push(...this.check(requestBody.content['application/json'].schema, body.value, 'request body'));
     }

@@ -92,6 +92,8 @@ export const E = {
     return err(CODES.INVALID_OPTIONS, message, { options: errors });
   },
   referencedByOthers: (message: string) => err(CODES.REFERENCED_BY_OTHERS, message),
+  /** errors.lua:481, as kong/db/strategies/off/init.lua:374-392 raises it for every write of a DB-less node. */
+  operationUnsupported: (message: string) => err(CODES.OPERATION_UNSUPPORTED, message),
 };
 
 /** A stored row: the entity as Kong keeps it, foreign keys as `{ id }`. */
@@ -135,8 +137,9 @@ export class Db {
   readonly defs = new Map<string, EntityDef>();
   private readonly tables = new Map<string, Map<string, Row>>();
 
-  constructor(readonly options: { readonly now: () => number; readonly controlPlane: boolean }) {
-    this.schemas = schemasFor(options.controlPlane);
+  constructor(readonly options: { readonly now: () => number; readonly controlPlane: boolean; readonly dbless?: boolean }) {
+    // A DB-less node refuses rate-limiting's `cluster` policy as a control plane does (kong/plugins/rate-limiting/schema.lua:45).
+    this.schemas = schemasFor(options.controlPlane || options.dbless === true);
     for (const s of this.schemas.values()) {
       this.defs.set(s.name, s.def as EntityDef);
       this.tables.set(s.name, new Map());
@@ -181,6 +184,18 @@ export class Db {
 
   remove(name: string, id: string): void {
     this.tables.get(name)!.delete(id);
+  }
+
+  /**
+   * A DB-less node's strategy writes nothing: every insert, update, upsert
+   * and delete the DAO gets that far with is refused, after the DAO's own
+   * checks (kong/db/strategies/off/init.lua:374-392 at 3.9.3).
+   */
+  refuseWrite(name: string, operation: 'create' | 'update' | 'create or update' | 'remove', byField?: string): void {
+    if (!this.options.dbless) return;
+    throw E.operationUnsupported(byField
+      ? `cannot ${operation} '${name}' entities by '${byField}' when not using a database`
+      : `cannot ${operation} '${name}' entities when not using a database`);
   }
 
   /** Runs `fn` with this node's clock on the schemas' auto timestamps. */
@@ -283,6 +298,7 @@ export class Dao {
       const errors = this.schema.validate(entity, true);
       if (errors) throw E.schemaViolation(errors);
       this.transform(entity, input);
+      this.db.refuseWrite(this.name, 'create');
       if (this.db.rowOf(this.name, entity.id)) throw E.primaryKeyViolation({ id: entity.id });
       return this.store(entity, undefined, options, custom);
     });
@@ -309,6 +325,7 @@ export class Dao {
       const errors = this.schema.validate(entity, false, true);
       if (errors) throw E.schemaViolation(errors);
       this.transform(entity, input);
+      this.db.refuseWrite(this.name, 'update', 'id' in key ? undefined : key.field);
       entity.id = rbw.id;
       return this.store(entity, rbw, options, custom);
     });
@@ -335,6 +352,7 @@ export class Dao {
       const errors = this.schema.validate(entity, true);
       if (errors) throw E.schemaViolation(errors);
       this.transform(entity, input);
+      this.db.refuseWrite(this.name, 'create or update', 'id' in key ? undefined : key.field);
       // upsert_by_<field> keeps the id of the row it replaces (the PostgreSQL strategy updates on the unique key)
       if (rbw) entity.id = rbw.id;
       return this.store(entity, rbw, options, custom);
@@ -352,6 +370,7 @@ export class Dao {
       entity = this.selectBy(key.field, key.value);
     }
     if (!entity) return;
+    this.db.refuseWrite(this.name, 'remove', 'id' in key ? undefined : key.field);
     this.deleteRow(entity);
   }
 

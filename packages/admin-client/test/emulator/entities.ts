@@ -8,7 +8,7 @@
 import { createHash, createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import { normalizeIp, type NormalizedAddress } from './ip';
 import { pluginSubschemas } from './plugins';
-import { Schema, isReference, type FieldDef, type SchemaDef } from './schema';
+import { Schema, isReference, requiredRecords, type FieldDef, type SchemaDef } from './schema';
 import { T, parseCertificate, publicKeyOf, with_ } from './typedefs';
 
 /** An entity and how the Admin API exposes it (kong/api/endpoints.lua). */
@@ -245,7 +245,7 @@ const certificates: EntityDef = {
     ['cert_alt', with_(T.certificate, { required: false, referenceable: true })],
     ['key_alt', with_(T.key, { required: false, referenceable: true })],
     ['tags', T.tags],
-    ['snis', { type: 'array', elements: T.wildcard_host, required: false }],
+    ['snis', { type: 'array', elements: T.wildcard_host, required: false, transient: true }],
   ],
   entity_checks: [
     { mutually_required: ['cert_alt', 'key_alt'] },
@@ -570,6 +570,8 @@ const basicauthCredentials: EntityDef = {
     ['password', { type: 'string', required: true }],
     ['tags', T.tags],
   ],
+  // daos.lua: the password is hashed with the consumer's id
+  transformations: [{ input: ['password'], needs: ['consumer.id'] }],
 };
 
 /** kong/plugins/acl/daos.lua at 3.9.3. */
@@ -592,7 +594,9 @@ export const ENTITY_DEFS: readonly EntityDef[] = [
 /** The schemas, built once: foreign fields find each other by name. */
 const SCHEMAS: ReadonlyMap<string, Schema> = (() => {
   const out = new Map<string, Schema>();
-  for (const def of ENTITY_DEFS) out.set(def.name, new Schema(def));
+  // Entity.new (kong/db/schema/entity.lua:53 at 3.9.3): an entity's records are required, so that
+  // they come back whole (an upstream's healthchecks.active.headers is null, not absent).
+  for (const def of ENTITY_DEFS) out.set(def.name, new Schema({ ...def, fields: def.fields.map(([k, f]) => [k, f.abstract ? f : requiredRecords(f)] as const) }));
   for (const [protocol, sub] of Object.entries(ROUTE_SUBSCHEMAS)) out.get('routes')!.addSubschema(protocol, sub);
   // kong/vaults/env/schema.lua at 3.9.3
   out.get('vaults')!.addSubschema('env', {

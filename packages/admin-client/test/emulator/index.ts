@@ -15,6 +15,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { components } from '../../src/generated/kong-admin';
 import { Contract } from './contract';
+import { Db } from './dao';
+import { flattenDeclarative, validateDeclarative } from './declarative';
 import { Kong, type Answer, type Entity } from './kong';
 
 export type DataPlane = components['schemas']['DataPlane'];
@@ -39,9 +41,16 @@ export interface KongAdminEmulatorOptions {
   readonly apiKeyHeader?: string;
   /**
    * `control_plane` answers `/clustering/data-planes`; `traditional` answers it 400, as Kong does.
-   * @default 'control_plane'
+   * @default 'control_plane' ('traditional' with `database: 'off'`)
    */
   readonly role?: 'control_plane' | 'traditional';
+  /**
+   * `off`: a DB-less node (`database = off`, role `traditional`): its configuration comes whole through
+   * `POST /config` (or `loadDeclarative`), every entity write answers 405, and `/status` reports its
+   * `configuration_hash` (32 zeros until a configuration is loaded).
+   * @default 'postgres'
+   */
+  readonly database?: 'postgres' | 'off';
   /**
    * The clock, in Unix seconds (timestamps of created entities).
    * @default - the system clock
@@ -89,6 +98,13 @@ export interface KongAdminEmulator {
   entities(collection: string): Entity[];
   /** Creates entities directly (test setup), with Kong's checks; answers them as Kong would. */
   seed(collection: string, bodies: Entity[]): Entity[];
+  /**
+   * A DB-less node: loads a declarative configuration (a document, or its JSON or YAML text) as
+   * `POST /config` does, without HTTP. Throws Kong's 400 answer when it is invalid.
+   */
+  loadDeclarative(config: Entity | string): Entity;
+  /** A DB-less node's configuration hash, as `/status` reports it. */
+  readonly configHash: string;
   /** Answers the next requests with these faults, one per request, in order. */
   failNext(...faults: Fault[]): void;
   /** While down, every connection is dropped at once. */
@@ -124,7 +140,8 @@ class EmulatorServer implements KongAdminEmulator {
     this.apiKeyHeader = (options.apiKeyHeader ?? 'apikey').toLowerCase();
     this.kong = new Kong({
       now: options.now ?? (() => Date.now() / 1000),
-      role: options.role ?? 'control_plane',
+      role: options.role ?? (options.database === 'off' ? 'traditional' : 'control_plane'),
+      database: options.database ?? 'postgres',
       requestCount: () => this.requests.length,
     });
     this.server.on('connection', (socket) => {
@@ -164,6 +181,14 @@ class EmulatorServer implements KongAdminEmulator {
 
   seed(collection: string, bodies: Entity[]): Entity[] {
     return this.kong.seed(collection, bodies);
+  }
+
+  loadDeclarative(config: Entity | string): Entity {
+    return this.kong.loadDeclarative(config);
+  }
+
+  get configHash(): string {
+    return this.kong.configHash;
   }
 
   failNext(...faults: Fault[]): void {
@@ -267,6 +292,27 @@ class EmulatorServer implements KongAdminEmulator {
   }
 }
 
+/**
+ * The declarative configuration schema of a DB-less node, without a server:
+ * `validate` is `DeclarativeConfig:validate` (kong/db/schema/others/
+ * declarative_config.lua, the first pass) and `flatten` its `flatten`, as
+ * Kong's unit specs call them.
+ */
+export function declarativeConfigSchema(options: { readonly now?: () => number } = {}): {
+  validate(input: Record<string, unknown>): Record<string, unknown> | undefined;
+  flatten(input: Record<string, unknown>): { entities: Record<string, Record<string, Entity>>; meta: Record<string, unknown> } | { errors: Record<string, unknown> };
+} {
+  const db = new Db({ now: options.now ?? (() => Date.now() / 1000), controlPlane: false, dbless: true });
+  return {
+    validate: (input) => validateDeclarative(db, input),
+    flatten: (input) => {
+      const r = flattenDeclarative(db, input);
+      if ('errors' in r) return r;
+      return { entities: Object.fromEntries([...r.entities].map(([k, v]) => [k, Object.fromEntries(v)])), meta: r.meta };
+    },
+  };
+}
+
 /** Starts an emulator on a free 127.0.0.1 port. */
 export async function startKongAdminEmulator(options: KongAdminEmulatorOptions = {}): Promise<KongAdminEmulator> {
   const emulator = new EmulatorServer(options);
@@ -297,10 +343,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseBody(req: IncomingMessage, raw: string): { present: boolean; json: boolean; value?: unknown } {
+function parseBody(req: IncomingMessage, raw: string): { present: boolean; json: boolean; value?: unknown; mediaType?: string } {
   if (raw.length === 0) return { present: false, json: false };
   const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
-  if (!json) return { present: true, json: false, value: raw };
+  if (!json) return { present: true, json: false, value: raw, mediaType: (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() };
   try {
     return { present: true, json: true, value: JSON.parse(raw) };
   } catch {

@@ -6,9 +6,11 @@
  * the proxy in front (path prefix, API key) and checks everything against
  * our OpenAPI document.
  */
-import { Api, type Answer, type ApiRequest } from './api';
+import { createHash } from 'node:crypto';
+import { Api, type Answer, type ApiRequest, type DeclarativeNode } from './api';
 import { Db, KongDbError, type Entity } from './dao';
-import { collectionOf } from './entities';
+import { EMPTY_CONFIG_HASH, declarativeError, entitiesAnswer, exportYaml, loadIntoStore, parseTable, unserialize } from './declarative';
+import { certDigest, collectionOf } from './entities';
 
 export type { Answer, ApiRequest, Entity };
 
@@ -16,6 +18,8 @@ export interface KongOptions {
   /** Unix time in seconds. */
   readonly now: () => number;
   readonly role: 'control_plane' | 'traditional';
+  /** `off`: a DB-less node (its configuration comes whole, through `POST /config`). */
+  readonly database?: 'postgres' | 'off';
   readonly requestCount: () => number;
 }
 
@@ -47,11 +51,17 @@ export class Kong {
   readonly db: Db;
   readonly api: Api;
   dataPlanes: Entity[] = [];
+  /** A DB-less node's current configuration hash (`declarative.get_current_hash()`): 32 zeros until one is loaded. */
+  configHash = EMPTY_CONFIG_HASH;
 
   constructor(private readonly options: KongOptions) {
-    this.db = new Db({ now: options.now, controlPlane: options.role === 'control_plane' });
+    const dbless = options.database === 'off';
+    // kong/conf_loader/parse.lua:749 at 3.9.3
+    if (dbless && options.role === 'control_plane') throw new TypeError('startKongAdminEmulator: in-memory storage can not be used when role = "control_plane" (database off needs role traditional)');
+    this.db = new Db({ now: options.now, controlPlane: options.role === 'control_plane', dbless });
     this.api = new Api(this.db, {
       role: options.role,
+      ...(dbless ? { declarative: this.declarativeNode() } : {}),
       nodeInformation: () => this.nodeInformation(),
       nodeStatus: (unit, scale) => this.nodeStatus(unit, scale),
       dataPlanes: () => this.dataPlanes,
@@ -87,6 +97,50 @@ export class Kong {
   clear(): void {
     this.db.clear();
     this.dataPlanes = [];
+    this.configHash = EMPTY_CONFIG_HASH;
+  }
+
+  /** Loads a declarative configuration as `POST /config` does (test setup); throws Kong's 400 answer when it is invalid. */
+  loadDeclarative(config: Entity | string): Entity {
+    const answer = this.declarativeNode().load(typeof config === 'string' ? { config } : config, undefined);
+    if (answer.status !== 201) throw new Error(`loadDeclarative: Kong would answer ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body as Entity;
+  }
+
+  /** kong/api/routes/config.lua at 3.9.3: what a DB-less node does with `/config`. */
+  private declarativeNode(): DeclarativeNode {
+    const truthy = (v: unknown) => (typeof v === 'string' ? ['true', '1', 'on', 'yes'].includes(v.toLowerCase()) : v === true || v === 1);
+    return {
+      load: (params, rawBody) => {
+        // :70 parse_config_post_opts
+        const flattenErrors = truthy(params.flatten_errors);
+        const checkHash = String(params.check_hash) === '1';
+        const rest: Entity = { ...params };
+        delete rest.flatten_errors;
+        delete rest.check_hash;
+        // :42 hydrate_config_from_request: the body itself, `config`, or the raw body
+        let table: Entity;
+        let hash: string | undefined;
+        if (rest._format_version !== undefined) {
+          table = rest;
+        } else {
+          const text = rest.config ?? (rawBody && rawBody.length > 0 ? rawBody : undefined);
+          if (text === undefined) return { status: 400, body: { message: 'expected a declarative configuration' } };
+          const parsed = unserialize(String(text));
+          if ('error' in parsed) return { status: 400, body: declarativeError({ error: parsed.error }) };
+          table = parsed.table;
+          hash = parsed.hash;
+        }
+        if (checkHash && hash !== undefined && hash === this.configHash) return { status: 304 };
+        const flat = this.db.withClock(() => parseTable(this.db, table, hash));
+        // `flatten_errors` (errors.lua:1153 declarative_config_flattened) is not emulated: the nested form is answered
+        void flattenErrors;
+        if ('errors' in flat) return { status: 400, body: declarativeError(flat.errors) };
+        this.configHash = loadIntoStore(this.db, flat, transformOnLoad);
+        return { status: 201, body: entitiesAnswer(flat) };
+      },
+      export: () => ({ status: 200, body: { config: exportYaml(this.db) } }),
+    };
   }
 
   /** kong/api/routes/kong.lua:74 `GET /`. */
@@ -106,7 +160,7 @@ export class Kong {
       lua_version: 'LuaJIT 2.1.0-20231117',
       // kong.configuration.remove_sensitive(): secrets are shown as `******`
       configuration: {
-        role: this.options.role, database: 'postgres', pg_password: '******', admin_listen: ['0.0.0.0:8001'], cluster_listen: ['0.0.0.0:8005'],
+        role: this.options.role, database: this.options.database ?? 'postgres', pg_password: '******', admin_listen: ['0.0.0.0:8001'], cluster_listen: ['0.0.0.0:8005'],
         router_flavor: 'traditional_compatible', log_level: 'notice',
       },
       pids: { master: 1, workers: [1278] },
@@ -129,9 +183,24 @@ export class Kong {
         total_requests: n, connections_active: 1, connections_accepted: n, connections_handled: n,
         connections_reading: 0, connections_writing: 1, connections_waiting: 0,
       },
-      database: { reachable: true },
+      // health.lua:47-56: a DB-less node reports its configuration hash, and no database
+      ...(this.options.database === 'off' ? { configuration_hash: this.configHash } : { database: { reachable: true } }),
     };
   }
+}
+
+/**
+ * The schemas' transformations a load applies unless `_transform` is false
+ * (kong/db/declarative/import.lua:460 at 3.9.3): basic-auth hashes the
+ * password with the consumer's id (kong/plugins/basic-auth/daos.lua and
+ * crypto.lua), a CA certificate gets its digest (ca_certificates.lua:25).
+ */
+function transformOnLoad(entity: string, row: Entity): Entity {
+  if (entity === 'basicauth_credentials' && typeof row.password === 'string' && row.consumer?.id) {
+    return { ...row, password: createHash('sha1').update(`${row.password}${row.consumer.id}`).digest('hex') };
+  }
+  if (entity === 'ca_certificates' && typeof row.cert === 'string') return { ...row, cert_digest: certDigest(row.cert) };
+  return row;
 }
 
 export { collectionOf };

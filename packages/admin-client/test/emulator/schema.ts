@@ -43,6 +43,8 @@ export interface FieldDef {
   readonly reference?: string;
   readonly on_delete?: 'cascade' | 'restrict';
   readonly abstract?: boolean;
+  /** Not stored with the entity (certificates' `snis`: the DAO turns them into SNI entities). */
+  readonly transient?: boolean;
   readonly referenceable?: boolean;
   readonly err?: string;
   readonly description?: string;
@@ -107,6 +109,12 @@ export interface SchemaDef {
   readonly subschema_key?: string;
   readonly subschema_error?: string;
   readonly ttl?: boolean;
+  /**
+   * The fields a transformation reads (`input`) and needs besides (`needs`):
+   * their checks (init.lua:1465 run_transformation_checks) run with the
+   * entity checks; the transformation itself is the DAO's (dao.ts).
+   */
+  readonly transformations?: ReadonlyArray<{ readonly input: readonly string[]; readonly needs?: readonly string[] }>;
 }
 
 /** kong/db/schema/init.lua:64 at 3.9.3. */
@@ -413,7 +421,26 @@ export class Schema {
       if (field.required && (input[name] === null || (fullCheck && input[name] === undefined))) errors[name] = MSG.REQUIRED;
     }
     this.runEntityChecks(input, fullCheck, update, errors);
+    this.runTransformationChecks(input, errors);
     return Object.keys(errors).length > 0 ? errors : undefined;
+  }
+
+  /**
+   * init.lua:1465 run_transformation_checks, without a read-before-write
+   * entity (the emulator validates a PATCH on the merged entity): when an
+   * input of a transformation is set, its inputs and needs are all set.
+   */
+  private runTransformationChecks(input: Json, errors: Errors): void {
+    for (const t of this.def.transformations ?? []) {
+      if (!t.input.some((f) => isNonEmpty(getField(input, f)))) continue;
+      for (const fields of [[...t.input, ...(t.needs ?? [])], [...t.input]]) {
+        const set = fields.filter((f) => isNonEmpty(getField(input, f))).length;
+        if (set !== 0 && set !== fields.length) {
+          ((errors['@entity'] ??= []) as string[]).push(fmt(MSG.MUTUALLY_REQUIRED, quotedList(fields)));
+          break;
+        }
+      }
+    }
   }
 
   /** init.lua:1192 validate_fields. */
