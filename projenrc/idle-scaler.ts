@@ -21,6 +21,7 @@ export function idleScaler(root: NpmMonorepo, deps: { adminClient: typescript.Ty
     deps: [
       `@aws-sdk/client-dynamodb@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-ecs@${VERSIONS.awsSdk}`,
+      `@aws-sdk/client-lambda@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-rds@${VERSIONS.awsSdk}`,
       '@aws-sdk/credential-provider-env@^3.972.85',
       `${deps.adminClient.package.packageName}@^0.0.0`,

@@ -20,6 +20,7 @@ export const ENV = {
   staleAfterSeconds: 'STALE_AFTER_SECONDS',
   adminApiTimeoutSeconds: 'ADMIN_API_TIMEOUT_SECONDS',
   metricsNamespace: 'METRICS_NAMESPACE',
+  exporterFunction: 'EXPORTER_FUNCTION',
 } as const;
 
 /** Everything the Lambda needs to run, read from its environment. */
@@ -34,6 +35,8 @@ export interface FunctionSettings {
   readonly staleAfterSeconds: number;
   readonly adminApiTimeoutMs: number;
   readonly metricsNamespace: string;
+  /** The fallback configuration exporter's function name. @default - none: no fallback configuration is exported */
+  readonly exporterFunction?: string;
   readonly config: ScalerConfig;
 }
 
@@ -69,6 +72,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   }
 
   const database = env[ENV.databaseCluster]?.trim();
+  const exporter = env[ENV.exporterFunction]?.trim();
   const syncTimeoutMs = seconds(ENV.syncTimeoutSeconds, DEFAULT_CONFIG.syncTimeoutMs / 1000, 10, 14 * 60) * 1000;
   // A few sync timeouts by default; it must leave the wait for sync room to end first.
   const wakeBoundMs = seconds(ENV.wakeBoundSeconds, (3 * syncTimeoutMs) / 1000, 60, 24 * 3600) * 1000;
@@ -80,6 +84,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     controlPlaneService: required(ENV.controlPlaneService),
     dataPlaneService: required(ENV.dataPlaneService),
     ...(database ? { databaseCluster: database } : {}),
+    ...(exporter ? { exporterFunction: exporter } : {}),
     stateTable: required(ENV.stateTable),
     adminApiUrl,
     staleAfterSeconds: seconds(ENV.staleAfterSeconds, STALE_AFTER_MS / 1000, 30, 3600),
@@ -92,6 +97,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
       cooldownMs: seconds(ENV.cooldownSeconds, DEFAULT_CONFIG.cooldownMs / 1000, 60, 24 * 3600) * 1000,
       extensionMs: seconds(ENV.extensionSeconds, DEFAULT_CONFIG.extensionMs / 1000, 60, 24 * 3600) * 1000,
       pollIntervalMs: seconds(ENV.pollIntervalSeconds, DEFAULT_CONFIG.pollIntervalMs / 1000, 1, MAX_POLL_INTERVAL_SECONDS) * 1000,
+      exportFallback: exporter !== undefined && exporter !== '',
     },
   };
 }

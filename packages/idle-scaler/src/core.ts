@@ -11,7 +11,7 @@
  * arrives as a `stop-result` event.
  */
 
-import { AWS, CONFIG_PROPAGATION_MS, LATE_EVENT_MS } from './timing';
+import { AWS, CONFIG_PROPAGATION_MS, EXPORT_RETRY_MS, LATE_EVENT_MS } from './timing';
 import { dataPlaneGaps, describeSync, judgeSync, type DataPlaneTask, type SyncJudgement, type SyncReading } from './sync';
 
 export type { DataPlaneRow, DataPlaneSync, DataPlaneSyncState, DataPlaneTask, SyncJudgement, SyncReading } from './sync';
@@ -62,6 +62,14 @@ export interface ScalerConfig {
   readonly seenRetentionMs: number;
   /** At most this many delivered events are remembered (the oldest go first). */
   readonly maxSeen: number;
+  /**
+   * Ask the exporter for the data planes' fallback configuration whenever the
+   * DPs are in sync on a configuration hash it was not asked for (an
+   * `export-config` action). Off when no exporter is deployed.
+   */
+  readonly exportFallback: boolean;
+  /** While the DPs stay in sync on one hash, ask for its export again after this long (the exporter skips a hash already exported). */
+  readonly exportRetryMs: number;
 }
 
 /** The seed's timings: 5 min to sync, 30 min cooldown, 15 min extensions. */
@@ -82,6 +90,8 @@ export const DEFAULT_CONFIG: ScalerConfig = {
   // Lambda keeps an async event up to 6 hours (AWS.lambdaMaxEventAgeMs); later ones are checked as late.
   seenRetentionMs: AWS.lambdaMaxEventAgeMs,
   maxSeen: 500,
+  exportFallback: false,
+  exportRetryMs: EXPORT_RETRY_MS,
 };
 
 import { EMPTY_CONFIG_HASH } from './sync';
@@ -125,6 +135,9 @@ export interface ScalerState {
   readonly stopFailures?: number;
   /** When this scaler last stopped the CP (ECS took the desired count 0). */
   readonly stoppedAt?: number;
+  /** The config hash whose export as the DPs' fallback was last asked for, and when. */
+  readonly exportedHash?: string;
+  readonly exportRequestedAt?: number;
   /** Delivered events already handled, by key. */
   readonly seen: Readonly<Record<string, SeenMark>>;
 }
@@ -225,7 +238,9 @@ export type Action =
   | { readonly type: 'stop-control-plane' }
   | { readonly type: 'start-database' }
   /** Look at the world after `afterMs` and feed the result back as an `observed` event. */
-  | { readonly type: 'observe'; readonly afterMs: number; readonly scope: ObserveScope };
+  | { readonly type: 'observe'; readonly afterMs: number; readonly scope: ObserveScope }
+  /** Ask the exporter to store the CP's configuration, which the DPs run as `configHash`, as their fallback. */
+  | { readonly type: 'export-config'; readonly configHash: string };
 
 export type MetricName =
   | 'Wakes'
@@ -237,6 +252,7 @@ export type MetricName =
   | 'Stops'
   | 'StopDeferredFor'
   | 'NeverHealthy'
+  | 'ExportRequests'
   | 'Failures';
 
 export type DecisionName =
@@ -314,7 +330,7 @@ function onStopResult(state: ScalerState, event: Extract<ScalerEvent, { type: 's
       case 'stopping':
         return {
           // The time of the decision, its last look just before: tasks created since were not in it.
-          state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, seen: state.seen },
+          state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, ...exported(state), seen: state.seen },
           actions: [],
           decision: 'stopped',
           reason: `control plane desired count 0 taken by ECS ${seconds(now - (state.stoppingSince ?? now))} after the decision`,
@@ -450,10 +466,39 @@ function onObserved(state: ScalerState, obs: Observation, now: number, config: S
   }
   switch (state.phase) {
     case 'idle': return withMetrics(observedIdle(state, obs, now, config));
-    case 'waking': return withMetrics(observedWaking(state, obs, now, config));
-    case 'cooldown': return withMetrics(observedCooldown(state, obs, now, config));
+    case 'waking': return withMetrics(withExport(observedWaking(state, obs, now, config), obs, now, config));
+    case 'cooldown': return withMetrics(withExport(observedCooldown(state, obs, now, config), obs, now, config));
     case 'stopping': return withMetrics(observedStopping(state, obs, now, config));
   }
+}
+
+/**
+ * The DPs' fallback configuration follows the CP's: a look that finds every
+ * DP task the service wants on the CP's configuration, with the CP staying
+ * up (the decision keeps it in its cooldown), asks the exporter for that
+ * configuration when it was not asked for it yet (a sync, a config push), or
+ * not for `exportRetryMs`. Never as the CP stops: the exporter reads its
+ * Admin API.
+ */
+function withExport(d: Decision, obs: Observation, now: number, config: ScalerConfig): Decision {
+  if (!config.exportFallback || d.state.phase !== 'cooldown') return d;
+  const hash = usableHash(judge(obs)?.controlPlaneConfigHash);
+  if (hash === undefined || syncGaps(obs).length > 0) return d;
+  const s = d.state;
+  if (s.exportedHash === hash && s.exportRequestedAt !== undefined && now - s.exportRequestedAt < config.exportRetryMs) return d;
+  const again = s.exportedHash === hash;
+  return {
+    ...d,
+    state: { ...s, exportedHash: hash, exportRequestedAt: now },
+    actions: [...d.actions, { type: 'export-config', configHash: hash }],
+    reason: `${d.reason}; ${again ? 'asking again for the export of' : 'exporting'} config ${short(hash)} as the data planes' fallback`,
+    metrics: { ...d.metrics, ExportRequests: 1 },
+  };
+}
+
+/** The export fields a new phase keeps (a hash asked for is not asked for again on every wake). */
+function exported(state: ScalerState): Pick<ScalerState, 'exportedHash' | 'exportRequestedAt'> {
+  return { exportedHash: state.exportedHash, exportRequestedAt: state.exportRequestedAt };
 }
 
 /**
@@ -485,7 +530,7 @@ function observedStopping(state: ScalerState, obs: Observation, now: number, con
   const cp = obs.controlPlane;
   if (cp && cp.desired === 0) {
     return {
-      state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, seen: state.seen },
+      state: { phase: 'idle', stoppedAt: state.stoppingSince ?? now, configHash: state.configHash, ...exported(state), seen: state.seen },
       actions: [],
       decision: 'stopped',
       reason: 'control plane desired count 0: the stop happened',
@@ -756,7 +801,7 @@ export function stopBlockers(obs: Observation): string[] {
 
 function wake(state: ScalerState, now: number, reason: string, start: boolean): Decision {
   return {
-    state: { phase: 'waking', wokeAt: now, wakeReason: reason, configHash: state.configHash, stoppedAt: state.stoppedAt, seen: state.seen },
+    state: { phase: 'waking', wokeAt: now, wakeReason: reason, configHash: state.configHash, stoppedAt: state.stoppedAt, ...exported(state), seen: state.seen },
     actions: [...(start ? [{ type: 'start-control-plane' } as const] : []), observe('waking', 0)],
     decision: 'wake',
     reason,

@@ -19,6 +19,7 @@ export const METRIC_UNITS: Readonly<Record<MetricName, 'Count' | 'Milliseconds'>
   Stops: 'Count',
   StopDeferredFor: 'Milliseconds',
   NeverHealthy: 'Count',
+  ExportRequests: 'Count',
   Failures: 'Count',
 };
 

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { createKongAdminClient } from '@kong-hybrid/admin-client';
 import type { Context } from 'aws-lambda';
 import { DynamoStateStore } from './adapters/dynamodb';
 import { EcsServices } from './adapters/ecs';
 import { KongDataPlaneSync } from './adapters/kong';
+import { LambdaFallbackExporter } from './adapters/lambda';
 import { AuroraCluster } from './adapters/rds';
 import { readSettings, type FunctionSettings } from './config';
 import { createHandler, type Handler, type HandlerResult } from './handler';
@@ -25,6 +27,7 @@ export function realPorts(settings: FunctionSettings): ScalerPorts {
     services: new EcsServices(new ECSClient(SDK), settings),
     ...(settings.databaseCluster ? { database: new AuroraCluster(new RDSClient(SDK), settings.databaseCluster) } : {}),
     dataPlanes: new KongDataPlaneSync(admin, { staleAfterSeconds: settings.staleAfterSeconds }),
+    ...(settings.exporterFunction ? { exporter: new LambdaFallbackExporter(new LambdaClient(SDK), settings.exporterFunction) } : {}),
     clock,
     log: (line) => console.log(line),
   };

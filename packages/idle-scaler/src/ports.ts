@@ -77,6 +77,16 @@ export interface DataPlaneSyncReader {
   read(nowMs: number): Promise<SyncReading>;
 }
 
+/** The exporter of the data planes' fallback configuration. */
+export interface FallbackExporter {
+  /**
+   * Asks for an export of the CP's configuration, which the DPs run as
+   * `configHash`. Fire and forget: the exporter checks the DPs again, skips a
+   * hash already exported, and reports its own failures.
+   */
+  requestExport(configHash: string): Promise<void>;
+}
+
 /** Wall clock and waiting, injectable so that tests drive time. */
 export interface Clock {
   now(): number;

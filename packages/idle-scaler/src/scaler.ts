@@ -17,7 +17,7 @@ import {
 } from './core';
 import { logLine, type MetricsSettings } from './emf';
 import { describeSync, type DataPlaneSync } from './sync';
-import { HISTORY_LENGTH, type Clock, type DataPlaneSyncReader, type DatabasePort, type DecisionRecord, type Lease, type ServicesPort, type StateStore, type StoredState } from './ports';
+import { HISTORY_LENGTH, type Clock, type DataPlaneSyncReader, type DatabasePort, type DecisionRecord, type FallbackExporter, type Lease, type ServicesPort, type StateStore, type StoredState } from './ports';
 
 /** The adapters the scaler works through. */
 export interface ScalerPorts {
@@ -26,6 +26,8 @@ export interface ScalerPorts {
   /** @default - no database is watched or started */
   readonly database?: DatabasePort;
   readonly dataPlanes: DataPlaneSyncReader;
+  /** @default - no fallback configuration is exported (`export-config` actions do nothing) */
+  readonly exporter?: FallbackExporter;
   readonly clock: Clock;
   /** Receives one JSON line per decision. */
   readonly log: (line: string) => void;
@@ -285,6 +287,10 @@ export class Scaler {
             break;
           case 'start-database':
             await this.ports.database?.start();
+            break;
+          case 'export-config':
+            // Asked again after the retry interval if it failed (the state records the request).
+            await this.ports.exporter?.requestExport(action.configHash);
             break;
           case 'observe':
             break;

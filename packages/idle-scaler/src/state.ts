@@ -1,8 +1,8 @@
 import { INITIAL_STATE, type Phase, type ScalerState, type SeenMark } from './core';
 
 const PHASES: readonly Phase[] = ['idle', 'waking', 'cooldown', 'stopping'];
-const NUMBERS = ['wokeAt', 'controlPlaneRunningAt', 'answeredAt', 'syncedAt', 'cooldownUntil', 'lastExtendedAt', 'extensions', 'sleepRequestedAt', 'stoppingSince', 'stopFailures', 'stoppedAt', 'cleanLookAt'] as const;
-const STRINGS = ['wakeReason', 'configHash', 'cleanLookHash'] as const;
+const NUMBERS = ['wokeAt', 'controlPlaneRunningAt', 'answeredAt', 'syncedAt', 'cooldownUntil', 'lastExtendedAt', 'extensions', 'sleepRequestedAt', 'stoppingSince', 'stopFailures', 'stoppedAt', 'cleanLookAt', 'exportRequestedAt'] as const;
+const STRINGS = ['wakeReason', 'configHash', 'cleanLookHash', 'exportedHash'] as const;
 
 /** Thrown when a stored state cannot be read back. */
 export class InvalidStateError extends Error {

@@ -21,6 +21,9 @@ import { CLOCK_SKEW_MS, KONG } from './timing';
 /** The hash a DP reports before it has any configuration (32 zeros). */
 export const EMPTY_CONFIG_HASH = KONG.emptyConfigHash;
 
+/** The label of a DP started from a fallback configuration (its value: the file's MD5, the hash the DP reports until the CP's push). */
+export const FALLBACK_LABEL = KONG.fallbackLabel;
+
 /** One task of the DP service, as ECS describes it. Times are epoch milliseconds. */
 export interface DataPlaneTask {
   readonly arn: string;
@@ -44,6 +47,8 @@ export interface DataPlaneRow {
   /** `normal` or `unknown` when the CP can configure it; `…_incompatible` otherwise. */
   readonly syncStatus: string;
   readonly version?: string;
+  /** The hash of the fallback configuration the DP started from (its `fallback-config` label), if it did. */
+  readonly fallbackHash?: string;
 }
 
 /** What the CP's `/clustering/data-planes` says, its rows seen within the freshness window. */
@@ -61,6 +66,12 @@ export type DataPlaneSyncState =
   | 'incompatible'
   /** It reports the empty configuration: it answers 404 to everything. */
   | 'no-config'
+  /**
+   * It serves the fallback configuration it started from (its hash is its
+   * label's): an export of an earlier CP configuration, not the CP's until
+   * the CP's first push replaces it.
+   */
+  | 'on-fallback'
   /** It runs the CP's configuration. */
   | 'on-cp-config'
   /** It runs a configuration that is not the CP's (or the CP's cannot be told: the DPs disagree). */
@@ -110,9 +121,10 @@ export function judgeSync(tasks: readonly DataPlaneTask[], sync: SyncReading): S
     used.add(row.id);
     if (!COMPATIBLE.has(row.syncStatus)) return { task, row, state: 'incompatible' as const };
     if (row.configHash === EMPTY_CONFIG_HASH) return { task, row, state: 'no-config' as const };
+    if (onFallback(row)) return { task, row, state: 'on-fallback' as const };
     return { task, row, state: undefined };
   });
-  const controlPlaneConfigHash = inferControlPlaneConfigHash(matched.flatMap((m) => (m.row && m.state === undefined ? [m.row.configHash] : [])));
+  const controlPlaneConfigHash = inferControlPlaneConfigHash(matched.flatMap((m) => (m.row && m.state === undefined ? [m.row] : [])));
   return {
     dataPlanes: matched.map(({ task, row, state }) => ({
       task: lastSegment(task.arn),
@@ -126,17 +138,25 @@ export function judgeSync(tasks: readonly DataPlaneTask[], sync: SyncReading): S
   };
 }
 
+/** Whether a row reports the fallback configuration its DP started from: its hash is its own `fallback-config` label's. */
+export function onFallback(row: Pick<DataPlaneRow, 'configHash' | 'fallbackHash'>): boolean {
+  return row.fallbackHash !== undefined && row.configHash === row.fallbackHash;
+}
+
 /**
  * The CP's configuration hash, as far as it can be told: the one non-empty
  * hash that every DP with a configuration runs. When they disagree (a push
  * on its way, or a DP on another configuration) it cannot be told.
  *
  * This is the one place that decides "on the CP's config" versus "on some
- * other config": a DP serving a fallback configuration exported elsewhere
- * (its hash known) would be excluded here, before the agreement is taken.
+ * other config". A DP serving the fallback configuration it started from is
+ * no witness of the CP's: its hash is the export file's MD5, never the CP's
+ * (which hashes the configuration another way), and the export may be of an
+ * older configuration. Its row is left out before the agreement is taken, so
+ * that DPs all on a fallback never count as in sync.
  */
-export function inferControlPlaneConfigHash(hashes: readonly string[]): string | undefined {
-  const distinct = [...new Set(hashes.filter((h) => h !== EMPTY_CONFIG_HASH))];
+export function inferControlPlaneConfigHash(rows: ReadonlyArray<Pick<DataPlaneRow, 'configHash' | 'fallbackHash'>>): string | undefined {
+  const distinct = [...new Set(rows.filter((r) => !onFallback(r)).map((r) => r.configHash).filter((h) => h !== EMPTY_CONFIG_HASH))];
   return distinct.length === 1 ? distinct[0] : undefined;
 }
 
@@ -173,6 +193,8 @@ export function dataPlaneGaps(judgement: SyncJudgement): string[] {
   if (incompatible.length) gaps.push(`${incompatible.length} data planes the control plane cannot configure (${incompatible.map((d) => short(d.task)).join(', ')})`);
   const empty = by('no-config');
   if (empty.length) gaps.push(`${empty.length} data planes with no configuration yet (${empty.map((d) => short(d.task)).join(', ')})`);
+  const fallback = by('on-fallback');
+  if (fallback.length) gaps.push(`${fallback.length} data planes serving their fallback configuration, not yet the control plane's (${fallback.map((d) => short(d.task)).join(', ')})`);
   const other = by('other-config');
   if (other.length) {
     const hashes = [...new Set(other.map((d) => d.configHash!.slice(0, 8)))];

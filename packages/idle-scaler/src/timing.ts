@@ -72,6 +72,23 @@ export const KONG = {
    * the margin in {@link CONFIG_PROPAGATION_MS}.
    */
   applyMarginMs: 4_000,
+  /**
+   * The label a data plane started from a fallback configuration carries:
+   * `fallback-config:<MD5 of the file>`, set by the data plane's start script
+   * (@kong-hybrid/cdk, src/private/kong-start-script.ts) through
+   * `KONG_CLUSTER_DP_LABELS`. Kong sends a data plane's labels in its first
+   * message (`basic_info`, kong/clustering/data_plane.lua:165-186) and the
+   * control plane stores them in its row (`labels = data.labels`,
+   * kong/clustering/control_plane.lua:260). A data plane loaded from a file
+   * reports the file's MD5 as its hash (`new_hash = md5(contents)`,
+   * kong/db/declarative/init.lua:158-162, kept by parse_table and
+   * load_into_cache, kong/init.lua:534 and :584); the control plane's first
+   * push replaces it with the control plane's own hash
+   * (kong/clustering/config_helper.lua:316-324). So a row whose hash is its
+   * own label's runs the fallback, not the control plane's configuration.
+   * A label key may not start with `kong` (kong/conf_loader/parse.lua:170).
+   */
+  fallbackLabel: 'fallback-config',
 } as const;
 
 /** AWS behaviour the scaler depends on. */
@@ -130,6 +147,16 @@ export const CONFIG_PROPAGATION_MS = KONG.pushDelayMs + KONG.pingAfterApplyMs + 
  * from the task's current state, not from the event.
  */
 export const LATE_EVENT_MS = 45_000;
+
+/**
+ * How often the scaler asks again for an export of a configuration hash it
+ * already asked for, while the data planes stay in sync on it: the exporter
+ * skips a hash whose export is already stored (one S3 tag read), so asking
+ * again costs little, and it covers an export that failed after Lambda's two
+ * retries (AWS.lambdaAsyncRetryDelaysMs) or an invocation that was lost. Our
+ * choice.
+ */
+export const EXPORT_RETRY_MS = 10 * 60_000;
 
 /**
  * ECS task timestamps and the control plane's `last_seen` (whole seconds)

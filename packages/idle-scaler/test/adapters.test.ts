@@ -1,8 +1,10 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ECSClient, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { DynamoStateStore, STATE_TABLE_KEY } from '../src/adapters/dynamodb';
 import { EcsServices } from '../src/adapters/ecs';
+import { LambdaFallbackExporter } from '../src/adapters/lambda';
 import { AuroraCluster } from '../src/adapters/rds';
 import { INITIAL_STATE, type ScalerState } from '../src/core';
 import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, scaleDataPlaneTasks } from './support/aws';
@@ -217,5 +219,39 @@ describe('DynamoStateStore', () => {
     expect(loaded.state).toEqual(INITIAL_STATE);
     expect(loaded.version).toBe(7);
     expect(loaded.invalid).toContain('phase "napping"');
+  });
+});
+
+describe('LambdaFallbackExporter', () => {
+  /** A Lambda client to moto (its simple Lambda backend answers invocations without running them) that records each request it sends. */
+  async function recordingClient(): Promise<{ lambda: LambdaClient; sent: Array<{ path: string; headers: Record<string, string>; body: string }> }> {
+    await fetch(`${moto.endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
+    const lambda = new LambdaClient(moto.clientConfig);
+    const sent: Array<{ path: string; headers: Record<string, string>; body: string }> = [];
+    lambda.middlewareStack.add((next) => async (args) => {
+      const request = args.request as { path: string; headers: Record<string, string>; body: Uint8Array };
+      sent.push({ path: request.path, headers: request.headers, body: new TextDecoder().decode(request.body) });
+      return next(args);
+    }, { step: 'finalizeRequest', name: 'record' });
+    return { lambda, sent };
+  }
+
+  test('GIVEN a config hash WHEN an export is requested THEN the exporter function is invoked asynchronously (Event) with that hash, and Lambda takes it (202)', async () => {
+    const { lambda, sent } = await recordingClient();
+    const exporter = new LambdaFallbackExporter(lambda, 'kong-fallback-exporter');
+
+    await exporter.requestExport('a'.repeat(32));
+
+    expect(sent).toHaveLength(1);
+    expect(sent[0].path).toBe('/2015-03-31/functions/kong-fallback-exporter/invocations');
+    expect(sent[0].headers['x-amz-invocation-type']).toBe('Event');
+    expect(JSON.parse(sent[0].body)).toEqual({ action: 'export', configHash: 'a'.repeat(32) });
+    lambda.destroy();
+  });
+
+  test('GIVEN Lambda cannot be reached WHEN an export is requested THEN the request fails (the shell counts a failure; the scaler asks again later)', async () => {
+    const lambda = new LambdaClient({ ...moto.clientConfig, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    await expect(new LambdaFallbackExporter(lambda, 'kong-fallback-exporter').requestExport('a'.repeat(32))).rejects.toThrow();
+    lambda.destroy();
   });
 });

@@ -143,6 +143,21 @@ describe('the Lambda bundle', () => {
     expect(Object.keys((await storedState(table)).seen)).toHaveLength(5);
   });
 
+  test('GIVEN an exporter function WHEN the bundle sees the DPs in sync THEN it invokes the exporter for their hash (the bundled Lambda client works), and nothing fails', async () => {
+    const { where, env } = await givenGateway();
+    // moto's simple Lambda backend takes invocations without running them (no Docker here)
+    await fetch(`${moto.endpoint}/moto-api/config`, { method: 'POST', body: JSON.stringify({ lambda: { use_docker: false } }) });
+
+    const run = await runBundle({ ...env, EXPORTER_FUNCTION: 'kong-fallback-exporter' }, [starting(where, 'dp-task-1')]);
+
+    expect(run.stderr).toBe('');
+    const synced = run.logs.find((l) => l.decision === 'synced')!;
+    expect(synced.actions).toEqual(['export-config']);
+    expect(synced.ExportRequests).toBe(1);
+    expect(synced.reason).toContain(`exporting config ${HASH.slice(0, 8)}`);
+    expect(run.logs.filter((l) => l.decision === 'failed' || l.decision === 'action-failed')).toEqual([]);
+  });
+
   test('GIVEN a bad environment WHEN invoked THEN the error names the variable and the value', async () => {
     const { env } = await givenGateway();
 

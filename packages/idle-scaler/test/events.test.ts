@@ -74,6 +74,14 @@ describe('readSettings', () => {
     expect(settings.databaseCluster).toBeUndefined();
   });
 
+  test('GIVEN an exporter function WHEN read THEN the scaler exports the fallback configuration; without one it does not', () => {
+    expect(readSettings(env).config.exportFallback).toBe(false);
+    expect(readSettings(env).exporterFunction).toBeUndefined();
+    const settings = readSettings({ ...env, EXPORTER_FUNCTION: 'kong-fallback-exporter' });
+    expect(settings.exporterFunction).toBe('kong-fallback-exporter');
+    expect(settings.config.exportFallback).toBe(true);
+  });
+
   test('GIVEN a sync timeout and no wake bound WHEN read THEN the bound is three sync timeouts', () => {
     expect(readSettings({ ...env, SYNC_TIMEOUT_SECONDS: '120' }).config.wakeBoundMs).toBe(360_000);
     expect(readSettings({ ...env, SYNC_TIMEOUT_SECONDS: '120', WAKE_BOUND_SECONDS: '3600' }).config.wakeBoundMs).toBe(3_600_000);

@@ -61,6 +61,20 @@ describe('KongDataPlaneSync', () => {
     expect(emulator.requests.filter((r) => r.path === '/clustering/data-planes')).toHaveLength(2);
   });
 
+  test('GIVEN a data plane started from the fallback configuration WHEN read THEN its row names the fallback\'s hash (the `fallback-config` label); other labels, and values that are not a hash, are not', async () => {
+    const FALLBACK = 'f'.repeat(32);
+    emulator.setDataPlanes([
+      dp(1, { config_hash: FALLBACK, labels: { 'fallback-config': FALLBACK, 'team': 'edge' } }),
+      dp(2, { labels: { 'fallback-config': 'not-a-hash' } }),
+      dp(3, { labels: null }),
+    ]);
+
+    const rows = (await reader.read(NOW * 1000)).rows;
+
+    expect(rows.map((r) => r.fallbackHash)).toEqual([FALLBACK, undefined, undefined]);
+    expect(rows[0].configHash).toBe(FALLBACK);
+  });
+
   test('GIVEN the Admin API is down WHEN read THEN the read fails', async () => {
     emulator.setDown(true);
 

@@ -478,12 +478,125 @@ describe('races, timeouts, retries, deployments', () => {
  * duplicating 10% and delaying 5% by minutes; then five hours of quiet. The invariant is checked after every step; at the end the CP is
  * stopped and every DP task runs the CP's config.
  */
+describe('the fallback configuration (issue 12)', () => {
+  test('GIVEN an export of the CP\'s configuration and a stopped database (minutes to start) WHEN the data plane scales out while the CP sleeps THEN the new task serves the fallback at once, the CP still wakes, its push replaces the fallback, and the CP stops after the cooldown', async () => {
+    let added: string | undefined;
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      fallback: 'current',
+      databaseStatus: 'stopped',
+      script: (w, at) => at(2 * MIN + 30 * SEC, 'the data plane scales out to 3 tasks', () => { added = w.launchDataPlaneTask().id; }),
+    });
+    record('fallback-scale-out', run);
+
+    expectClean(run);
+    const w = run.world;
+    const task = w.tasks.find((t) => t.id === added)!;
+    const fallback = w.exports[0];
+    // Served from its Kong's start, before the CP answered; the CP's push came later and replaced it.
+    expect(task.node!.fallbackHash).toBe(fallback.fileHash);
+    expect(task.node!.readyAt).toBeLessThan(task.node!.configuredAt!);
+    expect(task.node!.readyAt).toBeLessThan(w.cpAnsweredSince ?? Infinity);
+    expect(task.node!.hash).toBe(w.cpConfigHash);
+    // The scaler still woke the CP (the wait for the database outlasted the sync timeout), took the DPs for in sync
+    // only once the push replaced the fallback (invariant 5; its first export request), and stopped it after the cooldown.
+    expect(w.decisions('wake')).toHaveLength(1);
+    const firstExport = w.logs.find((l) => (l.actions as string[] | undefined)?.includes('export-config'))!;
+    expect(time(firstExport)).toBeGreaterThan(task.node!.configuredAt!);
+    expect(w.stops).toHaveLength(1);
+    expect(w.stops[0].at).toBeGreaterThan(task.node!.configuredAt!);
+    // The export of the same configuration is not written again (asked again every EXPORT_RETRY_MS of the cooldown).
+    expect(w.exportRequests.length).toBeGreaterThan(0);
+    expect(new Set(w.exportRequests.map((r) => r.outcome))).toEqual(new Set(['already exported']));
+    expect(w.exports).toHaveLength(1);
+  });
+
+  test.each([
+    ['a fallback', 'current' as const],
+    ['no fallback (before issue 12)', undefined],
+  ])('GIVEN %s and a CP that cannot start (a database problem) WHEN a DP task is replaced THEN the new task serves only with the fallback, and the scaler stops the broken CP at the bound either way', async (_, fallback) => {
+    let replacement: string | undefined;
+    const run = await runScenario({
+      durationMs: 30 * MIN,
+      ...(fallback ? { fallback } : {}),
+      script: (w, at) => at(MIN, 'the CP cannot start from now on; ECS replaces a DP task', () => {
+        w.faults.controlPlaneBroken = true;
+        replacement = w.replaceDataPlaneTask().id;
+      }),
+    });
+    record(`fallback-broken-cp-${fallback ?? 'none'}`, run);
+
+    expectClean(run);
+    const task = run.world.tasks.find((t) => t.id === replacement)!;
+    expect(metric(run, 'NeverHealthy')).toHaveLength(1);
+    expect(run.world.cpDesired).toBe(0);
+    if (fallback) {
+      expect(task.node!.readyAt).toBeDefined();
+      expect(task.node!.hash).toBe(task.node!.fallbackHash);
+    } else {
+      expect(task.node!.readyAt).toBeUndefined();
+      expect(task.node!.hash).toBe('0'.repeat(32));
+    }
+  });
+
+  test('GIVEN no export yet (a new deployment) WHEN the DPs sync THEN the scaler asks for an export of their hash and the exporter stores it; an admin change in the cooldown is exported too', async () => {
+    const run = await runScenario({
+      durationMs: 60 * MIN,
+      fallback: 'none',
+      script: (w, at) => {
+        at(30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
+        at(10 * MIN, 'an admin changes the configuration', () => { w.adminChange(); });
+      },
+    });
+    record('fallback-exports', run);
+
+    expectClean(run);
+    const w = run.world;
+    const exported = w.exportRequests.filter((r) => r.outcome === 'exported').map((r) => r.configHash);
+    expect(exported).toHaveLength(2);
+    expect(exported[1]).toBe(w.cpConfigHash);
+    expect(w.exports.map((e) => e.cpHash)).toEqual(exported);
+    expect(metric(run, 'ExportRequests').length).toBeGreaterThanOrEqual(2);
+    expect(w.stops).toHaveLength(1);
+  });
+
+  test('GIVEN a stale fallback and a single DP that never takes the CP\'s pushes WHEN it is replaced while the CP sleeps THEN the CP never stops on it: the stop is deferred and alarmed', async () => {
+    let replacement: string | undefined;
+    const run = await runScenario({
+      durationMs: 75 * MIN,
+      fallback: 'stale',
+      dataPlaneTasks: 1,
+      script: (w, at) => at(MIN, 'ECS replaces the only DP task; the new one never applies a push', () => {
+        w.faults.dataPlanesIgnorePushes = true;
+        replacement = w.replaceDataPlaneTask().id;
+      }),
+    });
+    record('fallback-stale-dp-never-configured', run);
+
+    expectClean(run);
+    const w = run.world;
+    const task = w.tasks.find((t) => t.id === replacement)!;
+    expect(task.node!.hash).toBe(task.node!.fallbackHash);
+    expect(task.node!.hash).not.toBe(w.cpConfigHash);
+    expect(w.stops).toEqual([]);
+    expect(w.decisions('synced')).toEqual([]);
+    expect(w.decisions('sync-timeout')).toHaveLength(1);
+    expect(w.decisions('stop-deferred').at(-1)!.reason).toContain('serving their fallback configuration');
+    expect(Math.max(...metric(run, 'StopDeferredFor').map((l) => Number(l.StopDeferredFor)))).toBeGreaterThanOrEqual(w.config.wakeBoundMs);
+    // Nothing is exported while the only DP runs something else than the CP's configuration.
+    expect(w.exportRequests).toEqual([]);
+  });
+});
+
 describe('random workloads (soak)', () => {
   const seeds = Array.from({ length: Number(process.env.SOAK_SEEDS ?? 12) }, (_, i) => 1000 + i);
+  // Every seed runs twice: without, and with the fallback configuration (issue 12: exports asked for and stored, new DP tasks starting from the last one).
+  const cases = seeds.flatMap((seed) => [[seed, 'without'], [seed, 'with']] as const);
 
-  test.each(seeds)('seed %i: the invariant holds at every step, and the quiet ends with the CP stopped and every DP on its config', async (seed) => {
+  test.each(cases)('seed %i, %s the fallback configuration: the invariant holds at every step, and the quiet ends with the CP stopped and every DP on its config', async (seed, fallback) => {
     const run = await runScenario({
       seed,
+      ...(fallback === 'with' ? { fallback: 'current' as const } : {}),
       // Extensions pile up while the data plane is busy: the quiet lasts long enough for any cooldown.
       durationMs: (180 + 300) * MIN,
       script: (w, at) => {
@@ -509,11 +622,13 @@ describe('random workloads (soak)', () => {
         }
       },
     });
-    record(`soak-${seed}`, run);
+    record(`soak-${seed}${fallback === 'with' ? '-fallback' : ''}`, run);
 
     expectClean(run);
     expect(metric(run, 'NeverHealthy')).toEqual([]);
     expect(run.world.cpDesired).toBe(0);
     expect(run.world.dataPlanesOnConfig()).toBe(true);
+    // With a fallback, the last export stored is of the configuration the CP ended with.
+    if (fallback === 'with') expect(run.world.exports.at(-1)!.cpHash).toBe(run.world.cpConfigHash);
   });
 });

@@ -19,6 +19,12 @@
  * 3. At most one cooldown extension per DP task start (per task ARN).
  * 4. No wake stuck: the stored state is `waking` at most the sync timeout plus
  *    two ticks.
+ * 5. A DP serving its fallback configuration (issue 12) is never taken for one
+ *    in sync: no `synced` decision while a wanted DP task's Kong runs the
+ *    fallback it started from (a DP never goes back to its fallback once the
+ *    CP's configuration reached it, so what the decision's look saw holds when
+ *    its log line is written). Stops are covered by 1: a fallback's hash is
+ *    never the CP's.
  */
 import { CONFIG_PROPAGATION_MS } from '../../src/timing';
 import { WORLD_TIMINGS, type World } from './world';
@@ -81,9 +87,13 @@ export class Invariants {
       }
     }
 
-    // 3. One extension per DP task.
+    // 3. One extension per DP task (and 5, below, on the same lines).
     for (; this.logsChecked < w.logs.length; this.logsChecked++) {
       const line = w.logs[this.logsChecked];
+      if (line.decision === 'synced') {
+        const onFallback = w.tasks.filter((task) => task.service === 'dp' && task.desiredStatus === 'RUNNING' && task.node?.up && task.node.fallbackHash !== undefined && task.node.hash === task.node.fallbackHash);
+        if (onFallback.length > 0) this.fail(`${line.time}: synced while data plane task ${onFallback[0].id} serves its fallback configuration ${onFallback[0].node!.hash.slice(0, 8)}`);
+      }
       if (!line.CooldownExtensions) continue;
       const task = /data plane task (\S+)/.exec(String(line.event ?? ''))?.[1];
       if (!task) continue;

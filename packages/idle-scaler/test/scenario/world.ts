@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeDBClustersCommand, StartDBClusterCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { createKongAdminClient } from '@kong-hybrid/admin-client';
 import { Contract } from '../../../admin-client/test/emulator/contract';
 import { Kong, type Entity } from '../../../admin-client/test/emulator/kong';
@@ -26,7 +27,7 @@ import { KongDataPlaneSync } from '../../src/adapters/kong';
 import { AuroraCluster } from '../../src/adapters/rds';
 import { DEFAULT_CONFIG, type ScalerConfig } from '../../src/core';
 import { createHandler, type HandlerResult } from '../../src/handler';
-import type { Clock } from '../../src/ports';
+import type { Clock, FallbackExporter } from '../../src/ports';
 import type { ScalerPorts } from '../../src/scaler';
 import { AWS, KONG, STALE_AFTER_MS } from '../../src/timing';
 import { deploymentStateChange, scheduledEvent, taskStateChange } from '../support/events';
@@ -62,8 +63,13 @@ export const WORLD_TIMINGS = {
   /** EventBridge delivery of an event to Lambda. No documented bound; seconds in practice. */
   eventDeliveryMs: [300, 3_000] as const,
   /** API latencies (the real ones are measured by the bench; these are of AWS's order). */
-  latencyMs: { ecs: [30, 90] as const, rds: [30, 90] as const, dynamodb: [5, 20] as const, kong: [3, 15] as const },
+  latencyMs: { ecs: [30, 90] as const, rds: [30, 90] as const, dynamodb: [5, 20] as const, kong: [3, 15] as const, lambda: [20, 60] as const },
   tickIntervalMs: 60_000,
+  /**
+   * The exporter's run: its Admin API reads, the second look at the data
+   * planes after the propagation delay, the S3 write (issue 12). Assumed.
+   */
+  exportMs: [13_000, 25_000] as const,
 };
 
 type Range = readonly [number, number];
@@ -84,6 +90,12 @@ interface DataPlaneNode {
   connected: boolean;
   /** The control plane refuses to configure it (a newer Kong version). */
   readonly incompatible: boolean;
+  /** It never applies what the control plane pushes (a reconfigure error): it keeps what it started with. */
+  readonly ignoresPushes: boolean;
+  /** The fallback configuration's hash (the export file's MD5) it started from, if it did: its `fallback-config` label. */
+  fallbackHash?: string;
+  /** When it first served a configuration (its `/status/ready` answers 200 from then on). */
+  readyAt?: number;
 }
 
 export interface SimTask {
@@ -137,6 +149,8 @@ export interface Faults {
   adminApiUnreachable: boolean;
   /** New data plane tasks run a Kong the control plane will not configure. */
   incompatibleDataPlanes: boolean;
+  /** New data plane tasks never apply the control plane's pushes (they keep their fallback, or nothing). */
+  dataPlanesIgnorePushes: boolean;
   /** Latency of an operation (`UpdateService`, `PutItem`, …, `fetch`) instead of the usual. */
   readonly latencyMs: Record<string, number>;
   /** Overrides for new data plane tasks: PROVISIONING and PENDING durations, Kong's start (a slow image pull, a slow boot). */
@@ -170,6 +184,23 @@ export interface WorldOptions {
   readonly ipPool?: number;
   /** Every API call takes the middle of its latency range, and every event the same delivery time: invocations in lockstep. */
   readonly lockstep?: boolean;
+  /**
+   * The data planes' fallback configuration (issue 12): the scaler asks the
+   * exporter for it, and a new DP task starts from the last export stored.
+   * `current`: an export of the CP's configuration exists at the start;
+   * `stale`: of an older configuration; `none`: none yet.
+   * @default - no fallback: no exporter, DP tasks start empty
+   */
+  readonly fallback?: 'current' | 'stale' | 'none';
+}
+
+/** An export of the CP's configuration, as the exporter stored it. */
+export interface StoredExport {
+  /** The CP configuration's hash (the one the DPs agreed on). */
+  readonly cpHash: string;
+  /** The file's MD5: the hash a DP started from it reports. */
+  readonly fileHash: string;
+  readonly at: number;
 }
 
 /** One Lambda invocation: killed at its deadline (nothing it does after that happens). */
@@ -195,7 +226,11 @@ export class World {
     controlPlaneBroken: false,
     adminApiUnreachable: false,
     incompatibleDataPlanes: false,
+    dataPlanesIgnorePushes: false,
   };
+  /** The exports stored (the last one is what a new DP task fetches), and every request the exporter got, with what it did. */
+  public readonly exports: StoredExport[] = [];
+  public readonly exportRequests: Array<{ at: number; configHash: string; outcome: 'exported' | 'already exported' | 'not in sync' | 'cannot read' }> = [];
   /** Invocation failures (errors and timeouts) and Lambda's retries. */
   public readonly lambdaFailures: Array<{ at: number; invocation: string; error: string }> = [];
   public invocationCount = 0;
@@ -235,7 +270,7 @@ export class World {
 
   constructor(private readonly options: WorldOptions) {
     this.sim = new Sim(options.start, seeded(options.seed));
-    this.config = { ...DEFAULT_CONFIG, ...options.config };
+    this.config = { ...DEFAULT_CONFIG, exportFallback: options.fallback !== undefined, ...options.config };
     this.kong = new Kong({ now: () => this.sim.t / 1000, role: 'control_plane', requestCount: () => 0 });
     this.dbStatus = options.databaseStatus ?? 'available';
     this.dbLastUsedAt = options.start - WORLD_TIMINGS.auroraAutoPauseMs;
@@ -252,6 +287,11 @@ export class World {
       task.node!.hash = this.cpConfigHash;
       this.upsertRow(task, options.start - 3_600_000);
       this.waiting.add(task);
+    }
+    if (options.fallback === 'current') this.exports.push({ cpHash: this.cpConfigHash, fileHash: fileHashOf(this.cpConfigHash), at: options.start - 3_600_000 });
+    if (options.fallback === 'stale') {
+      const older = this.nextHash();
+      this.exports.push({ cpHash: older, fileHash: fileHashOf(older), at: options.start - 7_200_000 });
     }
     if (options.databaseStatus === 'stopping') this.sim.after(this.between(WORLD_TIMINGS.dbStopMs), () => { this.dbStatus = 'stopped'; });
     // An idle gateway: the scaler stopped the CP an hour ago (a fresh deployment has no state: `freshDeployment`).
@@ -278,6 +318,8 @@ export class World {
     const rds = { send: (command: unknown) => this.call(inv, 'rds', command, () => this.rdsApi(command)) } as unknown as Pick<RDSClient, 'send'>;
     const ddb = { send: (command: unknown) => this.call(inv, 'dynamodb', command, () => this.dynamoApi(command)) } as unknown as Pick<DynamoDBClient, 'send'>;
     const fetch = ((request: Request) => this.call(inv, 'kong', request, () => this.kongApi(request))) as unknown as typeof globalThis.fetch;
+    // The exporter is invoked asynchronously (Lambda Invoke, InvocationType Event): the call returns once Lambda queued it.
+    const exporter: FallbackExporter = { requestExport: (configHash) => this.call(inv, 'lambda', 'Invoke', () => { this.sim.after(0, () => this.runExporter(configHash)); }) };
     // As the Lambda builds it: one retry, its wait on the (virtual) Clock.
     const admin = createKongAdminClient({ baseUrl: 'http://kong-cp.kong.local:8001', fetch, timeoutMs: 3_000, retries: this.options.adminRetries ?? 1, clock });
     return {
@@ -285,6 +327,7 @@ export class World {
       services: new EcsServices(ecs, { cluster: CLUSTER, controlPlaneService: CP_SERVICE, dataPlaneService: DP_SERVICE }),
       database: new AuroraCluster(rds, 'kong-db'),
       dataPlanes: new KongDataPlaneSync(admin, { staleAfterSeconds: STALE_AFTER_MS / 1000 }),
+      ...(this.options.fallback ? { exporter } : {}),
       clock,
       log: (line) => this.logs.push({ ...(JSON.parse(line) as LogLine), invocation: inv.id }),
       random: this.sim.random,
@@ -415,7 +458,7 @@ export class World {
       desiredStatus: 'RUNNING',
       version: 1,
       deployment: this.deployment,
-      ...(service === 'dp' ? { node: { nodeId: uuid(this.sim.random), hash: EMPTY, up: false, connection: 0, connected: false, incompatible: this.faults.incompatibleDataPlanes } } : {}),
+      ...(service === 'dp' ? { node: { nodeId: uuid(this.sim.random), hash: EMPTY, up: false, connection: 0, connected: false, incompatible: this.faults.incompatibleDataPlanes, ignoresPushes: this.faults.dataPlanesIgnorePushes } } : {}),
     };
     this.tasks.push(task);
     return task;
@@ -638,7 +681,9 @@ export class World {
     const connection = node.connection;
     this.sim.after(this.between(WORLD_TIMINGS.applyMs), () => {
       if (!node.connected || node.connection !== connection) return;
+      if (node.ignoresPushes) return;
       node.hash = hash;
+      node.readyAt ??= this.sim.t;
       if (hash === this.cpConfigHash) node.configuredAt = this.sim.t;
       this.sim.after(this.between([0, KONG.pingAfterApplyMs]), () => this.ping(task, connection, false));
     });
@@ -652,7 +697,14 @@ export class World {
 
   private dataPlaneUp(task: SimTask): void {
     if (task.desiredStatus !== 'RUNNING' || !task.node) return;
-    // A new Fargate task has an empty disk: no LMDB cache, an empty configuration.
+    // A new Fargate task has an empty disk: no LMDB cache, an empty configuration, unless its
+    // start script fetched the last export and Kong loaded it (declarative_config, kong/init.lua:929-943).
+    const fallback = this.options.fallback ? this.exports[this.exports.length - 1] : undefined;
+    if (fallback) {
+      task.node.hash = fallback.fileHash;
+      task.node.fallbackHash = fallback.fileHash;
+      task.node.readyAt = this.sim.t;
+    }
     task.node.up = true;
     this.connect(task);
   }
@@ -697,6 +749,48 @@ export class World {
       updated_at: seconds,
       ttl: Math.floor(KONG.dataPlaneRowTtlMs / 1000),
       sync_status: node.incompatible ? 'kong_version_incompatible' : 'normal',
+      // cluster_dp_labels, sent in basic_info and stored in the row (kong/clustering/control_plane.lua:260)
+      labels: node.fallbackHash ? { [KONG.fallbackLabel]: node.fallbackHash } : null,
+    });
+  }
+
+  /**
+   * The exporter function (packages/cdk, lambda/fallback-config-exporter):
+   * skips a hash already exported, reads the data planes, exports only when
+   * every fresh one that is not on its fallback runs the hash it was asked
+   * for, looks again after the propagation delay, then stores the export.
+   */
+  private runExporter(configHash: string): void {
+    const record = (outcome: World['exportRequests'][number]['outcome']) => this.exportRequests.push({ at: this.sim.t, configHash, outcome });
+    if (this.exports.some((e) => e.cpHash === configHash) && this.exports[this.exports.length - 1].cpHash === configHash) {
+      record('already exported');
+      return;
+    }
+    const inSync = () => {
+      const fresh = [...this.rows.values()].filter((r) => this.sim.t - Number(r.last_seen) * 1000 <= STALE_AFTER_MS);
+      const cp = fresh.filter((r) => !(r.labels && r.labels[KONG.fallbackLabel] === r.config_hash));
+      return cp.length > 0 && cp.every((r) => r.config_hash === configHash);
+    };
+    if (!this.cpAnswering) {
+      record('cannot read');
+      return;
+    }
+    if (!inSync()) {
+      record('not in sync');
+      return;
+    }
+    this.sim.after(this.between(WORLD_TIMINGS.exportMs), () => {
+      // The export read the CP's configuration as it is now; its second look must still see the hash.
+      if (!this.cpAnswering) {
+        record('cannot read');
+        return;
+      }
+      if (!inSync() || this.cpConfigHash !== configHash) {
+        record('not in sync');
+        return;
+      }
+      this.exports.push({ cpHash: configHash, fileHash: fileHashOf(configHash), at: this.sim.t });
+      record('exported');
     });
   }
 
@@ -866,6 +960,11 @@ export class World {
   }
 }
 
+/** The MD5 of the export file of a CP configuration (deterministic: the world draws nothing for it). */
+export function fileHashOf(cpHash: string): string {
+  return createHash('md5').update(`export of ${cpHash}`).digest('hex');
+}
+
 function describeTask(t: SimTask): Task {
   return {
     taskArn: t.arn,
@@ -893,6 +992,7 @@ function describeTask(t: SimTask): Task {
 
 function commandName(command: unknown): string {
   if (command instanceof Request) return 'fetch';
+  if (typeof command === 'string') return command;
   return (command as { constructor?: { name?: string } })?.constructor?.name?.replace(/Command$/, '') ?? 'unknown';
 }
 
