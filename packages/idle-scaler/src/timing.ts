@@ -81,7 +81,7 @@ export const KONG = {
    * control plane stores them in its row (`labels = data.labels`,
    * kong/clustering/control_plane.lua:260). A data plane loaded from a file
    * reports the file's MD5 as its hash (`new_hash = md5(contents)`,
-   * kong/db/declarative/init.lua:158-162, kept by parse_table and
+   * kong/db/declarative/init.lua:149, kept by parse_table (:234) and
    * load_into_cache, kong/init.lua:534 and :584); the control plane's first
    * push replaces it with the control plane's own hash
    * (kong/clustering/config_helper.lua:316-324). So a row whose hash is its

@@ -3,7 +3,7 @@
  * declarative configuration, written from Kong 3.9.3:
  *
  * - kong/db/declarative/init.lua: `unserialize` (JSON, then YAML; the hash is
- *   the MD5 of the text, :158-162), `parse_table` (:226-251: the on-the-fly
+ *   the MD5 of the text, :149), `parse_table` (:216-239: the on-the-fly
  *   route path migration of format 1.1 and 2.1, `flatten`, the default
  *   workspace, the hash of a table);
  * - kong/db/schema/others/declarative_config.lua: the schema of the document
