@@ -15,7 +15,7 @@ import { JSII_SILENCED_NODE_MAJORS, NODE_VERSION, VERSIONS } from './versions';
  */
 export const CDK_PACKAGE = '@kong-hybrid/cdk';
 
-export const CDK_LAMBDA_HANDLERS = ['cluster-certificate', 'admin-api-proxy'];
+export const CDK_LAMBDA_HANDLERS = ['cluster-certificate', 'admin-api-proxy', 'fallback-config-exporter'];
 
 /**
  * `@kong-hybrid/cdk`: the jsii construct library, published to npm, PyPI and
@@ -60,6 +60,7 @@ export function cdkLibrary(root: NpmMonorepo, deps: { idleScaler: typescript.Typ
       `${deps.adminClient.package.packageName}@^0.0.0`,
       `@aws-sdk/client-ecs@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-rds@${VERSIONS.awsSdk}`,
+      `@aws-sdk/client-s3@${VERSIONS.awsSdk}`,
       `@aws-sdk/client-secrets-manager@${VERSIONS.awsSdk}`,
       '@aws-sdk/credential-provider-env@^3.972.85',
       '@types/aws-lambda@^8.10.164',

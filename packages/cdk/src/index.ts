@@ -3,6 +3,7 @@ export * from './kong-task-options';
 export * from './gateway-network';
 export * from './shared-load-balancer';
 export * from './data-plane';
+export * from './fallback-config';
 export * from './control-plane';
 export * from './kong-database';
 export * from './cluster-certificate';

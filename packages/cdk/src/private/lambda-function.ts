@@ -19,6 +19,8 @@ export interface BundledVpcFunctionOptions {
   readonly asset: string;
   readonly description: string;
   readonly timeout: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
   readonly vpc: ec2.IVpc;
   readonly vpcSubnets?: ec2.SubnetSelection;
   readonly logRetention?: logs.RetentionDays;
@@ -59,7 +61,7 @@ export function bundledVpcFunction(scope: Construct, options: BundledVpcFunction
     architecture: lambda.Architecture.ARM_64,
     handler: 'index.handler',
     code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', options.asset)),
-    memorySize: 256,
+    memorySize: options.memorySize ?? 256,
     timeout: options.timeout,
     logGroup,
     vpc: options.vpc,
