@@ -1,4 +1,4 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -8,10 +8,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, Dependable, type IDependable } from 'constructs';
 import type { ClusterCertificate } from './cluster-certificate';
 import type { ControlPlane } from './control-plane';
+import type { FallbackConfig } from './fallback-config';
 import type { KongTaskOptions } from './kong-task-options';
+import { FALLBACK_DIR, FALLBACK_LABEL, KONG_IMAGE_START, dataPlaneStartScript, fallbackFetchScript } from './private/kong-start-script';
 import { kongTask } from './private/kong-task';
 import { type PropNamer, literal, propNamer } from './private/prop-names';
-import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS } from './private/timing';
+import { ALB_HEALTH_CHECK, DATA_PLANE_GRACE_SECONDS, FALLBACK_FETCH_TIMEOUT_SECONDS } from './private/timing';
 import { vpcIpv4Ranges } from './private/vpc-cidrs';
 import { checkCidrList, checkInteger, checkOrder, checkRange } from './private/validation';
 
@@ -128,7 +130,36 @@ export interface DataPlaneProps extends KongTaskOptions {
    * @default - CloudWatch Logs' own encryption
    */
   readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The fallback configuration, which each new task fetches before Kong starts.
+   * When `kong config parse` accepts the newest export, the task starts from
+   * it (`KONG_DECLARATIVE_CONFIG`), so that a task started while the control
+   * plane sleeps serves at once, and the control plane's first push replaces
+   * it. With no export, or one that does not parse, the task starts as it
+   * would without (and its log says why). The task role may read the export.
+   * @default - none: a new task has no configuration until the control plane sends it
+   */
+  readonly fallbackConfig?: FallbackConfig;
+
+  /**
+   * The image of the container that fetches the fallback configuration.
+   * It needs a shell, the AWS CLI version 2 and coreutils' `timeout` (the
+   * Kong image has no AWS CLI).
+   * @default 'public.ecr.aws/aws-cli/aws-cli:2.33.0' - the AWS CLI's official image on Amazon ECR Public
+   */
+  readonly fallbackConfigFetchImage?: string;
 }
+
+/**
+ * The AWS CLI's official image, on Amazon ECR Public (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-docker.html
+ * recommends it over Docker Hub for its pull limits), pinned to a release
+ * (aws/aws-cli .changes/2.33.0.json). Not pulled on the build machines.
+ */
+export const DEFAULT_FALLBACK_FETCH_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.33.0';
+
+/** Kong's variables the fallback configuration owns: with it, users may not set them. */
+const FALLBACK_VARIABLES = ['KONG_DECLARATIVE_CONFIG', 'KONG_DECLARATIVE_CONFIG_STRING'];
 
 /**
  * Kong's data planes: an autoscaled Fargate service in private subnets, the
@@ -181,8 +212,16 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     const trusted = props.trustedCidrs ? checkCidrList(n('trustedCidrs'), props.trustedCidrs) : undefined;
     const trustedIps = trusted ? [...trusted.ipv4, ...trusted.ipv6].join(',') : vpcIpv4Ranges(this, vpc);
 
+    const fallback = props.fallbackConfig;
+    if (fallback) checkFallbackEnvironment(n, props.environment ?? {});
+    else if (props.fallbackConfigFetchImage !== undefined) {
+      throw new Error(`${n('fallbackConfigFetchImage')} needs ${n('fallbackConfig')}, but it is not set (got ${n('fallbackConfigFetchImage')} ${JSON.stringify(props.fallbackConfigFetchImage)})`);
+    }
+
     const { taskDefinition, container, logGroup } = kongTask(this, {
       ...props,
+      // With a fallback, the start script settles it first, then hands over to the image's entrypoint.
+      ...(fallback ? { command: ['/bin/sh', '-c', dataPlaneStartScript({ exec: KONG_IMAGE_START })] } : {}),
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
       propNames: n,
@@ -212,6 +251,7 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     props.clusterCertificate.bindToDataPlane(container);
     this.taskDefinition = taskDefinition;
     this.logGroup = logGroup;
+    if (fallback) this.addFallbackFetch(fallback, container, logGroup, props.fallbackConfigFetchImage ?? DEFAULT_FALLBACK_FETCH_IMAGE);
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -284,6 +324,44 @@ export class DataPlane extends Construct implements ec2.IConnectable {
     this.scaling.scaleOnRequestCount('Requests', { requestsPerTarget: props.requestsPerTarget ?? 1000, targetGroup: this.targetGroup });
   }
 
+  /**
+   * The fallback configuration's fetch: an init container (the AWS CLI's
+   * image; the Kong image has none) that gets the newest export into a volume
+   * of the task and exits; Kong's container starts once it has completed,
+   * whatever its exit code (`COMPLETE`, a non-essential container:
+   * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html),
+   * reads the volume read-only and decides in its start script. Why an init
+   * container rather than a step of Kong's start script: the Kong image has no
+   * AWS CLI (Kong/docker-kong Dockerfile.deb at 3.9.3 even purges the curl it
+   * installs), and signing S3 requests and fetching the task role's
+   * credentials by hand in Kong's container is code we could not test; the
+   * AWS CLI does both. The price: one more image to pull at each task start
+   * (timing.ts counts it).
+   */
+  private addFallbackFetch(fallback: FallbackConfig, kong: ecs.ContainerDefinition, logGroup: logs.ILogGroup, image: string): void {
+    const volume = 'fallback-config';
+    // A volume with no host path lives on the task's own ephemeral storage (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html).
+    this.taskDefinition.addVolume({ name: volume });
+    const fetch = this.taskDefinition.addContainer('fallback-config-fetch', {
+      image: ecs.ContainerImage.fromRegistry(image),
+      essential: false,
+      entryPoint: ['/bin/sh', '-c'],
+      command: [fallbackFetchScript({ timeoutSeconds: FALLBACK_FETCH_TIMEOUT_SECONDS })],
+      environment: {
+        FALLBACK_BUCKET: fallback.bucket.bucketName,
+        FALLBACK_OBJECT: fallback.objectKey,
+        AWS_REGION: Stack.of(this).region,
+        // The AWS CLI's retries (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-retries.html); the script bounds them all.
+        AWS_MAX_ATTEMPTS: '3',
+      },
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'fallback-fetch' }),
+    });
+    fetch.addMountPoints({ containerPath: FALLBACK_DIR, sourceVolume: volume, readOnly: false });
+    kong.addMountPoints({ containerPath: FALLBACK_DIR, sourceVolume: volume, readOnly: true });
+    kong.addContainerDependencies({ container: fetch, condition: ecs.ContainerDependencyCondition.COMPLETE });
+    fallback.grantRead(this.taskDefinition.taskRole);
+  }
+
   /** Healthy data plane tasks behind the load balancer. */
   public metricHealthyHosts(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.targetGroup.metrics.healthyHostCount({ statistic: 'Minimum', ...props });
@@ -292,6 +370,25 @@ export class DataPlane extends Construct implements ec2.IConnectable {
   /** 5xx responses from the data planes (Kong or its upstreams). */
   public metricHttp5xx(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { statistic: 'Sum', ...props });
+  }
+}
+
+/**
+ * With a fallback configuration, the start script sets `KONG_DECLARATIVE_CONFIG`
+ * and adds the `fallback-config` label to `KONG_CLUSTER_DP_LABELS`: the user may
+ * keep labels of their own, at most 9 (Kong takes 10, kong/conf_loader/parse.lua:164
+ * at 3.9.3), none named `fallback-config`.
+ */
+function checkFallbackEnvironment(n: PropNamer, environment: Record<string, string>): void {
+  for (const [key, value] of Object.entries(environment)) {
+    if (FALLBACK_VARIABLES.includes(key.toUpperCase())) {
+      throw new Error(`${n('environment')} must not set ${key} with ${n('fallbackConfig')}: the fallback configuration is the data plane's declarative configuration (got ${JSON.stringify(key)})`);
+    }
+    if (key.toUpperCase() === 'KONG_CLUSTER_DP_LABELS' && !Token.isUnresolved(value)) {
+      const labels = value.split(',').map((l) => l.trim()).filter(Boolean);
+      if (labels.length > 9) throw new Error(`${n('environment')} KONG_CLUSTER_DP_LABELS may hold at most 9 labels with ${n('fallbackConfig')} (Kong takes 10, and the fallback adds one), got ${labels.length}: ${JSON.stringify(value)}`);
+      if (labels.some((l) => l.split(':')[0] === FALLBACK_LABEL)) throw new Error(`${n('environment')} KONG_CLUSTER_DP_LABELS must not hold the label ${FALLBACK_LABEL}: the fallback configuration sets it, got ${JSON.stringify(value)}`);
+    }
   }
 }
 

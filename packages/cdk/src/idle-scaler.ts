@@ -120,6 +120,14 @@ export interface IdleScalerProps {
   readonly tickInterval?: Duration;
 
   /**
+   * The exporter of the data planes' fallback configuration (`FallbackConfig`'s
+   * `exporter`): the scaler invokes it, asynchronously, whenever every data
+   * plane task runs a configuration it has not asked to export yet.
+   * @default - no fallback configuration is exported
+   */
+  readonly fallbackConfigExporter?: lambda.IFunction;
+
+  /**
    * How long the function's logs (one JSON line per decision) are kept.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -267,7 +275,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       securityGroupDescription: 'Kong idle scaler: HTTPS to the AWS APIs and the control plane Admin API only',
       deadLetterQueue,
       encryptionKey: key,
-      awsApis: 'ECS, RDS and DynamoDB APIs',
+      awsApis: props.fallbackConfigExporter ? 'ECS, RDS, DynamoDB and Lambda APIs' : 'ECS, RDS and DynamoDB APIs',
       environment: {
         CLUSTER_ARN: cluster.clusterArn,
         CONTROL_PLANE_SERVICE: cp.serviceName,
@@ -281,6 +289,7 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
         EXTENSION_SECONDS: String(extension.toSeconds()),
         POLL_INTERVAL_SECONDS: String(pollInterval.toSeconds()),
         METRICS_NAMESPACE,
+        ...(props.fallbackConfigExporter ? { EXPORTER_FUNCTION: props.fallbackConfigExporter.functionName } : {}),
       },
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
@@ -313,6 +322,14 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
       resources: [cp.serviceArn],
     }));
     if (props.database) allowStartDatabase(fn, props.database);
+    // Invokes the exporter (its unqualified ARN: no version, no alias), nothing more: it never reads or writes the exports itself.
+    if (props.fallbackConfigExporter) {
+      fn.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'ExportFallbackConfig',
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.fallbackConfigExporter.functionArn],
+      }));
+    }
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'State',
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],

@@ -15,6 +15,7 @@ import { AdminApiProxy } from './admin-api-proxy';
 import { ClusterCertificate, ClusterMtlsMode } from './cluster-certificate';
 import { ControlPlane } from './control-plane';
 import { DataPlane } from './data-plane';
+import { FallbackConfig } from './fallback-config';
 import { GatewayFirewall } from './gateway-firewall';
 import { GatewayEgress, GatewayNetwork } from './gateway-network';
 import { IdleScaler } from './idle-scaler';
@@ -461,6 +462,36 @@ export interface KongHybridGatewayProps extends KongTaskOptions {
    * @default 1
    */
   readonly adminApiKeyGeneration?: number;
+
+  // ---------------------------------------------------------------- fallback configuration
+
+  /**
+   * Whether new data plane tasks start from the last known configuration. An
+   * exporter stores the control plane's configuration in S3 (a Kong
+   * declarative document: versioned, SSE-KMS, readable by the data planes'
+   * task role only, written by the exporter only) whenever the data planes
+   * are in sync on a new one; each new data plane task fetches the newest
+   * export before Kong starts and serves it at once, so that a task started
+   * while the control plane sleeps (a scale-out, a replacement, a deployment)
+   * does not wait for it. The control plane still wakes, and its first push
+   * replaces the fallback. See `FallbackConfig`.
+   * @default true
+   */
+  readonly fallbackConfig?: boolean;
+
+  /**
+   * How many exports the fallback configuration's bucket keeps (the newest
+   * and the ones before it, each naming the configuration hash it came from).
+   * @default 10
+   */
+  readonly fallbackConfigExportsKept?: number;
+
+  /**
+   * The image of the data plane's init container that fetches the fallback
+   * configuration (a shell, the AWS CLI version 2, coreutils' `timeout`).
+   * @default 'public.ecr.aws/aws-cli/aws-cli:2.33.0'
+   */
+  readonly fallbackConfigFetchImage?: string;
 }
 
 /**
@@ -508,6 +539,9 @@ export class KongHybridGateway extends Construct {
 
   /** The idle scaler that starts and stops the control plane, unless `controlPlaneAlwaysOn`. */
   public readonly idleScaler?: IdleScaler;
+
+  /** The data planes' fallback configuration (its bucket and exporter), unless `fallbackConfig` is false. */
+  public readonly fallbackConfig?: FallbackConfig;
 
   /** The WAF web ACL, unless `firewall` is false. */
   public readonly firewall?: GatewayFirewall;
@@ -662,6 +696,26 @@ export class KongHybridGateway extends Construct {
       encryptionKey,
     });
 
+    const alwaysOn = props.controlPlaneAlwaysOn ?? false;
+    if (props.fallbackConfig ?? true) {
+      this.fallbackConfig = new FallbackConfig(this, 'FallbackConfig', {
+        vpc: this.vpc,
+        adminApiUrl: this.controlPlane.adminApiUrl,
+        exportsKept: props.fallbackConfigExportsKept,
+        encryptionKey,
+        // Reads of the exports are logged with the load balancer's access logs (the bucket is SSE-S3, as S3's log delivery needs).
+        serverAccessLogsBucket: this.sharedLoadBalancer.accessLogBucket,
+        // No idle scaler asks for exports when the control plane is always on: a schedule does.
+        ...(alwaysOn ? { schedule: Duration.minutes(5) } : {}),
+        logRetention: props.logRetention,
+      });
+      this.allowAdminApiFrom(this.fallbackConfig);
+    } else {
+      for (const prop of ['fallbackConfigExportsKept', 'fallbackConfigFetchImage'] as const) {
+        if (props[prop] !== undefined) throw new Error(`${n(prop)} needs the fallback configuration, but ${n('fallbackConfig')} is ${literal(false)} (got ${n(prop)} ${shown(props[prop])})`);
+      }
+    }
+
     this.dataPlane = new DataPlane(this, 'DataPlane', {
       ...taskOptions,
       cluster: this.cluster,
@@ -679,6 +733,8 @@ export class KongHybridGateway extends Construct {
       environment: props.dataPlaneEnvironment,
       trustedCidrs: props.dataPlaneTrustedCidrs,
       encryptionKey,
+      fallbackConfig: this.fallbackConfig,
+      fallbackConfigFetchImage: props.fallbackConfigFetchImage,
     });
 
     if (this.network?.egress === GatewayEgress.NAT_INSTANCE) {
@@ -706,7 +762,7 @@ export class KongHybridGateway extends Construct {
       }
     }
 
-    if (props.controlPlaneAlwaysOn ?? false) {
+    if (alwaysOn) {
       for (const prop of ['idleScalerSyncTimeout', 'idleScalerCooldown', 'idleScalerCooldownExtension', 'idleScalerWakeBound'] as const) {
         if (props[prop] !== undefined) throw new Error(`${n(prop)} needs the idle scaler, but ${n('controlPlaneAlwaysOn')} is ${literal(true)} (got ${n(prop)} ${props[prop]!.toHumanString()})`);
       }
@@ -726,6 +782,7 @@ export class KongHybridGateway extends Construct {
         wakeBound: props.idleScalerWakeBound,
         logRetention: props.logRetention,
         encryptionKey,
+        fallbackConfigExporter: this.fallbackConfig?.exporter,
       });
       new CfnOutput(this, 'IdleScalerFunctionName', {
         value: this.idleScaler.function.functionName,
@@ -763,6 +820,13 @@ export class KongHybridGateway extends Construct {
       // An aspect rather than a loop here: it also reaches alarms that
       // sub-constructs or users add under the gateway later.
       Aspects.of(this).add(new AlarmActionAspect(props.alarmAction));
+    }
+
+    if (this.fallbackConfig) {
+      new CfnOutput(this, 'FallbackConfigBucket', {
+        value: this.fallbackConfig.bucket.bucketName,
+        description: `The data planes' fallback configuration: every version of ${this.fallbackConfig.objectKey} is an export (its tag kong-config-hash names the configuration); readable by the data planes only`,
+      });
     }
 
     this.endpoint = this.sharedLoadBalancer.url;

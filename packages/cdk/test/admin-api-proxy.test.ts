@@ -291,12 +291,12 @@ describe('KongHybridGateway and its admin bootstrap', () => {
     });
   });
 
-  test('GIVEN adminApiProxy false WHEN synthesized THEN there is no bootstrap, no key, no sixth security group and no output', () => {
+  test('GIVEN adminApiProxy false WHEN synthesized THEN there is no bootstrap, no key, no security group of its own and no output', () => {
     const g = gatewayStack({ adminApiProxy: false }, 'NoProxy');
     const t = Template.fromStack(g.stack);
     expect([g.gateway.adminApiProxy, g.gateway.adminApiKeySecret]).toEqual([undefined, undefined]);
     t.resourceCountIs('Custom::KongAdminApiProxy', 0);
-    t.resourceCountIs('AWS::EC2::SecurityGroup', 5);
+    t.resourceCountIs('AWS::EC2::SecurityGroup', 6); // ALB, DP, CP, DB, the idle scaler, the fallback exporter
     t.resourceCountIs('AWS::SecretsManager::Secret', 2); // cluster certificate, database
     expect(Object.keys(t.toJSON().Outputs).filter((id) => id.includes('AdminApiKey'))).toEqual([]);
     // No admin URL either: nothing answers there (no route in Kong).

@@ -115,14 +115,14 @@ describe('egress: NAT instances', () => {
       ...ofType(natTemplate, 'AWS::Lambda::Function').filter(([, f]) => f.Properties.VpcConfig), ...ofType(natTemplate, 'AWS::RDS::DBInstance'), ...ofType(natTemplate, 'AWS::ECS::Service'),
     ];
     expect(dependents.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
-      'KongAdminApiProxyHandler', 'KongControlPlaneService', 'KongDataPlaneService', 'KongDatabaseClusterWriter', 'KongIdleScalerFunction',
+      'KongAdminApiProxyHandler', 'KongControlPlaneService', 'KongDataPlaneService', 'KongDatabaseClusterWriter', 'KongFallbackConfigExporter', 'KongIdleScalerFunction',
     ]);
     for (const [id, r] of dependents) expect({ id, dependsOn: r.DependsOn }).toEqual({ id, dependsOn: expect.arrayContaining(groups) });
   });
 
   test('GIVEN NAT instances WHEN the security groups are listed THEN the seed\'s chain is unchanged and the NAT group lets in the VPC only', () => {
     const g = nat.gateway;
-    const names = groupNames({ ALB: g.loadBalancer, DP: g.dataPlane, CP: g.controlPlane, DB: g.database, Scaler: g.idleScaler!, Bootstrap: g.adminApiProxy! });
+    const names = groupNames({ ALB: g.loadBalancer, DP: g.dataPlane, CP: g.controlPlane, DB: g.database, Scaler: g.idleScaler!, Bootstrap: g.adminApiProxy!, Exporter: g.fallbackConfig! });
     const natSgs = g.network!.natInstanceConnections!.securityGroups;
     expect(natSgs).toHaveLength(1);
     names[idOf(natSgs[0])] = 'NAT';
@@ -133,13 +133,13 @@ describe('egress: NAT instances', () => {
       { group: 'NAT', direction: 'in', protocol: '-1', ports: 'undefined', peer: '10.0.0.0/16' },
       { group: 'NAT', direction: 'out', protocol: '-1', ports: 'undefined', peer: '0.0.0.0/0' },
     ] satisfies Rule[]);
-    natTemplate.resourceCountIs('AWS::EC2::SecurityGroup', 7);
+    natTemplate.resourceCountIs('AWS::EC2::SecurityGroup', 8);
   });
 });
 
 function groupNamesOf(s: ReturnType<typeof gatewayStack>) {
   const g = s.gateway;
-  return groupNames({ ALB: g.loadBalancer, DP: g.dataPlane, CP: g.controlPlane, DB: g.database, Scaler: g.idleScaler!, Bootstrap: g.adminApiProxy! });
+  return groupNames({ ALB: g.loadBalancer, DP: g.dataPlane, CP: g.controlPlane, DB: g.database, Scaler: g.idleScaler!, Bootstrap: g.adminApiProxy!, Exporter: g.fallbackConfig! });
 }
 
 describe('data plane capacity: Fargate Spot above an on-demand base', () => {

@@ -114,7 +114,8 @@ describe('2. shared load balancer', () => {
 
   test('GIVEN a certificate and a bucket of the user WHEN synthesized THEN neither is created and both are used', () => {
     brought.resourceCountIs('AWS::CertificateManager::Certificate', 0);
-    brought.resourceCountIs('AWS::S3::Bucket', 0);
+    // The one bucket left is the data planes' fallback configuration (issue 12), never the access logs.
+    expect(Object.keys(brought.findResources('AWS::S3::Bucket'))).toEqual([idOf(bring.gateway.fallbackConfig!.bucket)]);
     brought.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443, Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555' }],
     });
@@ -420,9 +421,9 @@ describe('6. cluster certificate', () => {
 
   test('GIVEN a certificate secret of the user WHEN synthesized THEN nothing is generated and the tasks use that secret unpinned', () => {
     brought.resourceCountIs('Custom::KongClusterCertificate', 0);
-    // The idle scaler, the admin bootstrap and the expiry check (which only reads the secret) are the only functions left.
+    // The idle scaler, the admin bootstrap, the fallback exporter and the expiry check (which only reads the secret) are the only functions left.
     expect(Object.keys(brought.findResources('AWS::Lambda::Function')).sort())
-      .toEqual([idOf(bring.gateway.idleScaler!.function), idOf(bring.gateway.adminApiProxy!.function), idOf(bring.gateway.clusterCertificate.node.findChild('ExpiryCheck'))].sort());
+      .toEqual([idOf(bring.gateway.idleScaler!.function), idOf(bring.gateway.adminApiProxy!.function), idOf(bring.gateway.fallbackConfig!.exporter), idOf(bring.gateway.clusterCertificate.node.findChild('ExpiryCheck'))].sort());
     brought.resourceCountIs('Custom::KongClusterCertificate', 0);
     const secrets = containerOf(brought, 'data_plane').container.Secrets;
     expect(secrets).toEqual(expect.arrayContaining([
@@ -737,7 +738,7 @@ describe('customer-managed key (encryptionKey)', () => {
     brought.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: byKey } });
     brought.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: byKey });
     const withEnvironment = ofType(brought, 'AWS::Lambda::Function').filter(([, r]) => r.Properties.Environment);
-    expect(withEnvironment.length).toBe(2); // the idle scaler, the admin bootstrap
+    expect(withEnvironment.length).toBe(3); // the idle scaler, the admin bootstrap, the fallback exporter
     expect(withEnvironment.filter(([, r]) => JSON.stringify(r.Properties.KmsKeyArn) !== JSON.stringify(byKey)).map(([id]) => id)).toEqual([]);
     // The database storage follows databaseEncryptionKey (the same key here).
     brought.hasResourceProperties('AWS::RDS::DBCluster', { StorageEncrypted: true, KmsKeyId: byKey });

@@ -29,6 +29,7 @@ const CHILD_PROPS: Record<keyof typeof GATEWAY_PROP_NAMES, string> = {
   Firewall: 'GatewayFirewallProps',
   IdleScaler: 'IdleScalerProps',
   AdminApiProxy: 'AdminApiProxyProps',
+  FallbackConfig: 'FallbackConfigProps',
 };
 
 /** Props the gateway fills from its own state, never from a prop the user set under another name. */
@@ -40,8 +41,9 @@ const SET_BY_THE_GATEWAY: Record<keyof typeof GATEWAY_PROP_NAMES, string[]> = {
   ControlPlane: ['clusterCertificate', 'databaseCluster', 'databaseSecret', 'databaseName', 'databasePort', 'vpcSubnets'],
   DataPlane: ['controlPlane', 'clusterCertificate', 'listener', 'vpcSubnets'],
   Firewall: ['loadBalancer', 'adminPathPrefix'],
-  IdleScaler: ['adminApiUrl', 'controlPlaneService', 'dataPlaneService', 'controlPlaneConnections', 'database', 'pollInterval', 'scaleOutAlarms', 'tickInterval', 'vpcSubnets'],
+  IdleScaler: ['adminApiUrl', 'controlPlaneService', 'dataPlaneService', 'controlPlaneConnections', 'database', 'pollInterval', 'scaleOutAlarms', 'tickInterval', 'vpcSubnets', 'fallbackConfigExporter'],
   AdminApiProxy: ['adminApiUrl', 'controlPlaneService', 'database', 'routePath', 'vpcSubnets', 'waitTimeout'],
+  FallbackConfig: ['vpc', 'vpcSubnets', 'adminApiUrl', 'serverAccessLogsBucket', 'schedule'],
 };
 
 describe('prop names in error messages', () => {

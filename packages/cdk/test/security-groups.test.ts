@@ -8,18 +8,19 @@ const { stack, gateway } = gatewayStack();
 const template = Template.fromStack(stack);
 const names = groupNames({
   ALB: gateway.loadBalancer, DP: gateway.dataPlane, CP: gateway.controlPlane, DB: gateway.database, Scaler: gateway.idleScaler!, Bootstrap: gateway.adminApiProxy!,
+  Exporter: gateway.fallbackConfig!,
 });
 const matrix = securityGroupMatrix(template, names);
 
 const rule = (group: string, direction: 'in' | 'out', ports: string, peer: string): Rule => ({ group, direction, protocol: 'tcp', ports, peer });
 
 describe('security groups', () => {
-  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly six security groups: ALB, DP, CP, DB, the idle scaler and the admin bootstrap', () => {
-    template.resourceCountIs('AWS::EC2::SecurityGroup', 6);
-    expect(Object.values(names).sort()).toEqual(['ALB', 'Bootstrap', 'CP', 'DB', 'DP', 'Scaler']);
+  test('GIVEN the default gateway WHEN synthesized THEN the template has exactly seven security groups: ALB, DP, CP, DB, the idle scaler, the admin bootstrap and the fallback exporter', () => {
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 7);
+    expect(Object.values(names).sort()).toEqual(['ALB', 'Bootstrap', 'CP', 'DB', 'DP', 'Exporter', 'Scaler']);
   });
 
-  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix plus the scaler and the bootstrap on 8001, nothing more', () => {
+  test('GIVEN the default gateway WHEN synthesized THEN ingress and egress are exactly the seed matrix plus the scaler, the bootstrap and the exporter on 8001, nothing more', () => {
     expect(matrix).toEqual([
       rule('ALB', 'in', '443', '0.0.0.0/0'),
       rule('ALB', 'in', '80', '0.0.0.0/0'),
@@ -29,6 +30,7 @@ describe('security groups', () => {
       rule('Bootstrap', 'out', '8001', 'CP'),
       rule('CP', 'in', '8001', 'Bootstrap'),
       rule('CP', 'in', '8001', 'DP'),
+      rule('CP', 'in', '8001', 'Exporter'),
       rule('CP', 'in', '8001', 'Scaler'),
       rule('CP', 'in', '8005', 'DP'),
       rule('CP', 'out', '443', '0.0.0.0/0'),
@@ -39,6 +41,8 @@ describe('security groups', () => {
       rule('DP', 'out', '443', '0.0.0.0/0'),
       rule('DP', 'out', '8001', 'CP'),
       rule('DP', 'out', '8005', 'CP'),
+      rule('Exporter', 'out', '443', '0.0.0.0/0'),
+      rule('Exporter', 'out', '8001', 'CP'),
       rule('Scaler', 'out', '443', '0.0.0.0/0'),
       rule('Scaler', 'out', '8001', 'CP'),
     ]);
@@ -69,8 +73,9 @@ describe('security groups', () => {
   test('GIVEN the matrix WHEN printed THEN it reads as the README table', () => {
     const table = matrixTable(matrix);
     expect(table).toContain('| DB | TCP 5432 from CP | none |');
-    expect(table).toContain('| CP | TCP 8001 from Bootstrap; TCP 8001 from DP; TCP 8001 from Scaler; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
+    expect(table).toContain('| CP | TCP 8001 from Bootstrap; TCP 8001 from DP; TCP 8001 from Exporter; TCP 8001 from Scaler; TCP 8005 from DP | TCP 443 to 0.0.0.0/0; TCP 5432 to DB |');
     expect(table).toContain('| Bootstrap | none | TCP 443 to 0.0.0.0/0; TCP 8001 to CP |');
+    expect(table).toContain('| Exporter | none | TCP 443 to 0.0.0.0/0; TCP 8001 to CP |');
     if (process.env.PRINT_MATRIX) console.log(table);
   });
 });

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CONFIG_PROPAGATION_MS, EXPORT_RETRY_MS } from '@kong-hybrid/idle-scaler/src/timing';
 import {
-  ADMIN_API_MIN_WAIT_SECONDS, ALB_HEALTH_CHECK, ALB_HEALTHY_SECONDS, COLD_START_SECONDS, CONTROL_PLANE_HEALTH_CHECK, CONTROL_PLANE_WAKE_PATH,
-  coldStartTimeline, DATA_PLANE_GRACE_SECONDS, DATA_PLANE_SYNC_PATH, ECS_HEALTH_CHECK_LIMITS, FIGURES, MARGIN, START_SCRIPT_BUDGET_SECONDS,
+  ADMIN_API_MIN_WAIT_SECONDS, ALB_HEALTH_CHECK, ALB_HEALTHY_SECONDS, COLD_START_SECONDS, CONFIG_PROPAGATION_SECONDS, CONTROL_PLANE_HEALTH_CHECK, CONTROL_PLANE_WAKE_PATH,
+  coldStartTimeline, DATA_PLANE_GRACE_SECONDS, DATA_PLANE_SYNC_PATH, dataPlaneReadyTimelines, ECS_HEALTH_CHECK_LIMITS, FALLBACK_FETCH_TIMEOUT_SECONDS,
+  FALLBACK_START_PATH, FALLBACK_START_SECONDS, FIGURES, MARGIN, START_SCRIPT_BUDGET_SECONDS,
 } from '../src/private/timing';
 import { gatewayStack } from './support/stacks';
 
@@ -48,6 +50,23 @@ describe('timing: every figure has a source, every setting follows from the figu
     expect(h.timeoutSeconds).toBeLessThan(h.intervalSeconds);
   });
 
+  test('WHEN the fallback start is derived THEN it needs nothing of the control plane, and is shorter than the cold start (the grace period still covers a start without an export)', () => {
+    expect(FALLBACK_START_SECONDS).toBe(sum(FALLBACK_START_PATH) + ALB_HEALTHY_SECONDS);
+    expect(FALLBACK_START_PATH).toEqual(expect.arrayContaining([FIGURES.dataPlaneTaskStart, FIGURES.fallbackFetchImagePull, FIGURES.fallbackFetch, FIGURES.fallbackParse, FIGURES.dataPlaneKongStart]));
+    for (const f of [...CONTROL_PLANE_WAKE_PATH, ...DATA_PLANE_SYNC_PATH]) expect(FALLBACK_START_PATH).not.toContain(f);
+    expect(FALLBACK_START_SECONDS).toBeLessThan(COLD_START_SECONDS);
+    // A task whose fetch fails or finds nothing starts as before: the grace period still covers the cold start.
+    expect(DATA_PLANE_GRACE_SECONDS).toBeGreaterThanOrEqual(COLD_START_SECONDS * MARGIN);
+    expect(FALLBACK_FETCH_TIMEOUT_SECONDS).toBeGreaterThanOrEqual(FIGURES.fallbackFetch.seconds * MARGIN);
+    expect(FALLBACK_FETCH_TIMEOUT_SECONDS % 60).toBe(0);
+  });
+
+  test('WHEN the exporter\'s second look is timed THEN it waits what the idle scaler counts for a configuration to reach the data planes', () => {
+    expect(CONFIG_PROPAGATION_SECONDS * 1000).toBe(CONFIG_PROPAGATION_MS);
+    // The scaler asks again after a while; the exporter must be done long before (its timeout is 5 minutes).
+    expect(EXPORT_RETRY_MS).toBeGreaterThan(5 * 60_000);
+  });
+
   test('WHEN the admin bootstrap\'s default wait is compared THEN it covers a control plane woken from sleep, with the margin', () => {
     expect(ADMIN_API_MIN_WAIT_SECONDS).toBeGreaterThanOrEqual(sum(CONTROL_PLANE_WAKE_PATH) * MARGIN);
     expect(10 * 60).toBeGreaterThanOrEqual(ADMIN_API_MIN_WAIT_SECONDS); // AdminApiProxy's waitTimeout default
@@ -90,6 +109,15 @@ describe('timing: the synthesized template uses the derived settings', () => {
     });
   });
 
+  test('THEN the data plane\'s fetch container is bounded by the derived timeout, and the exporter waits the derived propagation delay', () => {
+    const fetch = Object.values(resources).filter((r) => r.Type === 'AWS::ECS::TaskDefinition')
+      .flatMap((r) => r.Properties.ContainerDefinitions).find((c: any) => c.Name === 'fallback-config-fetch');
+    expect(fetch.Command[0]).toContain(`timeout ${FALLBACK_FETCH_TIMEOUT_SECONDS} aws s3api get-object`);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CONFIRM_DELAY_SECONDS: String(CONFIG_PROPAGATION_SECONDS) }) },
+    });
+  });
+
   test('THEN the Cloud Map record and the namespace\'s negative caching have the TTLs the timeline counts', () => {
     template.hasResourceProperties('AWS::ServiceDiscovery::Service', {
       DnsConfig: { DnsRecords: [{ Type: 'A', TTL: FIGURES.cloudMapRecordTtl.seconds }] },
@@ -104,11 +132,14 @@ describe('timing: the README prints the timeline the code uses', () => {
   test('GIVEN the library README WHEN read THEN it holds the cold-start timeline exactly as derived', () => {
     const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
     expect(readme).toContain(coldStartTimeline());
+    // The fallback configuration's section: the start with it, next to the cold start without it.
+    expect(readme).toContain(dataPlaneReadyTimelines().after);
     expect(readme).toContain(`for ${START_SCRIPT_BUDGET_SECONDS} s`);
     expect(readme).toContain(`start period ${CONTROL_PLANE_HEALTH_CHECK.startPeriodSeconds} s, interval ${CONTROL_PLANE_HEALTH_CHECK.intervalSeconds} s,\n  ${CONTROL_PLANE_HEALTH_CHECK.retries} retries`);
   });
 
   if (process.env.PRINT_TIMELINE) {
     test('prints the timeline', () => console.log(coldStartTimeline()));
+    test('prints the fallback timelines', () => console.log(`${dataPlaneReadyTimelines().before}\n\n${dataPlaneReadyTimelines().after}`));
   }
 });

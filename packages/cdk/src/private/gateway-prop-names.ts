@@ -41,4 +41,7 @@ export const GATEWAY_PROP_NAMES = {
   AdminApiProxy: {
     allowedCidrs: 'adminAllowedCidrs', apiKeyGeneration: 'adminApiKeyGeneration',
   },
+  FallbackConfig: {
+    exportsKept: 'fallbackConfigExportsKept',
+  },
 } as const;

@@ -65,7 +65,34 @@ export const FIGURES = {
     'estimate: kong/clustering/data_plane.lua at 3.9.3 applies the first reconfigure frame it receives (:247)'),
   /** The load balancer's health check interval on /status/ready. */
   albHealthCheckInterval: figure(10, 'setting', 'load balancer health check interval (/status/ready)', 'setting: DataPlane target group'),
+  /** A data plane task from PROVISIONING to RUNNING (the same Fargate start as the control plane's). */
+  dataPlaneTaskStart: figure(90, 'estimate', 'Fargate provisions the data plane task and pulls its images (no image cache on Fargate)',
+    'estimate: AWS publishes no launch time (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-recommendations.html lists what adds to it)'),
+  /** The fetch container's AWS CLI image: pulled with the task's; whether in parallel with Kong's is not documented, so counted in full. */
+  fallbackFetchImagePull: figure(20, 'estimate', 'the fetch container\'s image (AWS CLI) is pulled; counted after Kong\'s, in case Fargate does not pull them in parallel',
+    'estimate: no published pull time; ECS documents no order for a task\'s image pulls (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-recommendations.html)'),
+  /** The fetch container: the AWS CLI starts and GETs the newest export from S3 (SSE-KMS), then exits. */
+  fallbackFetch: figure(5, 'estimate', 'the fetch container gets the newest export from S3 and exits; Kong\'s container starts after it (dependsOn COMPLETE)',
+    'estimate: AWS CLI start and one S3 GetObject; COMPLETE waits for it to exit (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDependency.html)'),
+  /** `kong config parse` of the export, in the Kong container, before Kong starts. */
+  fallbackParse: figure(10, 'estimate', 'kong config parse validates the export (the start script)',
+    'estimate: kong/cmd/config.lua at 3.9.3 loads the configuration and parses the file (dc:parse_file, :106); Kong publishes no duration'),
+  /** Kong starts on a data plane and loads the export into LMDB before /status/ready answers 200. */
+  dataPlaneKongStart: figure(20, 'estimate', 'Kong starts, loads the export (declarative_config) and answers /status/ready 200',
+    'estimate: kong/init.lua at 3.9.3 parses declarative_config in init() (:713-735) and loads it in init_worker() (:918-943); ready once a non-empty hash is loaded (kong/status/ready.lua:40-50)'),
 } as const satisfies Record<string, TimingFigure>;
+
+/**
+ * How long a configuration change takes from the control plane's database to
+ * the data planes' rows: Kong's push loop sleeps `db_update_frequency` = 5 s
+ * after a push (kong/templates/kong_defaults.lua:157, kong/clustering/control_plane.lua:562-578
+ * at 3.9.3), a data plane pings within a second of applying it
+ * (kong/clustering/data_plane.lua:255, :289), and applying takes a few
+ * seconds (estimate: 4 s). The idle scaler's CONFIG_PROPAGATION_MS, in
+ * seconds (test/timing.test.ts holds them equal): the exporter's two looks
+ * at the data planes are this far apart.
+ */
+export const CONFIG_PROPAGATION_SECONDS = 5 + 1 + 4;
 
 /** Load balancer health check on the data plane's /status/ready (settings, DataPlane). */
 export const ALB_HEALTH_CHECK = {
@@ -103,6 +130,27 @@ export const DATA_PLANE_SYNC_PATH: readonly TimingFigure[] = [
 
 /** The load balancer seeing a data plane with configuration as healthy. */
 export const ALB_HEALTHY_SECONDS = ALB_HEALTH_CHECK.intervalSeconds * ALB_HEALTH_CHECK.healthyThreshold;
+
+/**
+ * A data plane task started while the control plane sleeps, with a fallback
+ * configuration to start from: it needs nothing of the control
+ * plane. The scaler still wakes the control plane; its push replaces the
+ * fallback later.
+ */
+export const FALLBACK_START_PATH: readonly TimingFigure[] = [
+  FIGURES.dataPlaneTaskStart, FIGURES.fallbackFetchImagePull, FIGURES.fallbackFetch, FIGURES.fallbackParse, FIGURES.dataPlaneKongStart,
+];
+
+/** From a data plane task's start to the load balancer seeing it healthy, with a fallback configuration. */
+export const FALLBACK_START_SECONDS = sum(FALLBACK_START_PATH) + ALB_HEALTHY_SECONDS;
+
+/**
+ * How long the fetch container may take before the data plane's start
+ * script gives up waiting for it (the AWS CLI's own timeouts bound each
+ * attempt): the fetch with the margin, rounded up to a minute. A fetch that
+ * fails or times out leaves no export, and Kong starts as it does without a fallback.
+ */
+export const FALLBACK_FETCH_TIMEOUT_SECONDS = withMargin(FIGURES.fallbackFetch.seconds);
 
 /** The whole cold start: a data plane task starts while the control plane and the database sleep. */
 export const COLD_START_SECONDS = sum(CONTROL_PLANE_WAKE_PATH) + sum(DATA_PLANE_SYNC_PATH) + ALB_HEALTHY_SECONDS;
@@ -142,6 +190,30 @@ export const CONTROL_PLANE_HEALTH_CHECK = (() => {
 
 /** The least the admin bootstrap should wait for the Admin API after waking the control plane. */
 export const ADMIN_API_MIN_WAIT_SECONDS = withMargin(sum(CONTROL_PLANE_WAKE_PATH));
+
+/**
+ * Both paths from a data plane task's start to `/status/ready` 200 while the
+ * control plane sleeps, as Markdown tables (README, bench): without the fallback,
+ * the control plane's wake (the cold start), with it the fallback.
+ */
+export function dataPlaneReadyTimelines(): { before: string; after: string } {
+  const table = (figures: readonly TimingFigure[], total: string) => {
+    const rows: string[] = ['| Step | Seconds | At | Source |', '|---|---:|---:|---|'];
+    let at = 0;
+    for (const f of figures) {
+      at += f.seconds;
+      rows.push(`| ${f.what} | ${f.seconds} | ${at} | ${f.source} |`);
+    }
+    at += ALB_HEALTHY_SECONDS;
+    rows.push(`| the load balancer sees the data plane healthy (${ALB_HEALTH_CHECK.healthyThreshold} checks, ${ALB_HEALTH_CHECK.intervalSeconds} s apart) | ${ALB_HEALTHY_SECONDS} | ${at} | setting: DataPlane target group |`);
+    rows.push(`| **${total}** | **${at}** | | sum of the above |`);
+    return rows.join('\n');
+  };
+  return {
+    before: table([...CONTROL_PLANE_WAKE_PATH, ...DATA_PLANE_SYNC_PATH], 'ready, through the control plane'),
+    after: table(FALLBACK_START_PATH, 'ready, from the fallback'),
+  };
+}
 
 /** The cold-start timeline as a Markdown table (README). */
 export function coldStartTimeline(): string {
