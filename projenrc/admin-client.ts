@@ -89,8 +89,11 @@ export function adminClient(root: NpmMonorepo): typescript.TypeScriptProject {
   project.testTask.exec('node scripts/size.mjs', { name: 'Runtime size budgets (the client: 12 KB minified, openapi-fetch included; the declarative export: 4 KB)' });
 
   project.addTask('bench', {
-    description: 'Per-request overhead against plain fetch, and paging through 10,000 entities',
-    exec: 'node bench/bench.mjs',
+    description: 'Per-request overhead against plain fetch, paging through 10,000 entities, and exporting a configuration of 1,000 services as a declarative document',
+    steps: [
+      { exec: 'node bench/bench.mjs' },
+      { exec: 'ts-node --transpile-only bench/export.ts' },
+    ],
   });
 
   project.gitignore.exclude('/src/generated/');

@@ -1,5 +1,8 @@
 // Figures, not assertions: how long the default KongHybridGateway stack takes to
-// synthesize, how big it is, and what the handlers bundled here cost.
+// synthesize, how big it is, what the handlers bundled here cost, and the two
+// paths of a data plane task started while the control plane sleeps (without
+// and with the fallback configuration; the figures of src/private/timing.ts,
+// estimates marked as such).
 // Run after a compile: `npx projen bench` (or `npm run bench` at the root).
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -41,7 +44,7 @@ function coldLoad(bundle) {
   }
   return loads.sort((a, b) => a - b)[2];
 }
-const handlers = ['cluster-certificate', 'admin-api-proxy'].map((name) => {
+const handlers = ['cluster-certificate', 'admin-api-proxy', 'fallback-config-exporter'].map((name) => {
   const bundle = path.join(here, '..', 'assets', name, 'index.js');
   return { name, size: statSync(bundle).size, coldMs: coldLoad(bundle) };
 });
@@ -56,3 +59,20 @@ for (const h of handlers) {
   console.log(`  size (minified, SDK included)    ${(h.size / 1024).toFixed(0)} KiB`);
   console.log(`  cold require, median of 5        ${h.coldMs.toFixed(0)} ms`);
 }
+
+// A data plane task started while the control plane sleeps: through the control plane's wake, and from the fallback.
+const timing = require(path.join(here, '..', 'lib', 'private', 'timing.js'));
+const paths = [
+  ['without the fallback (the cold start: the control plane wakes and pushes)', [...timing.CONTROL_PLANE_WAKE_PATH, ...timing.DATA_PLANE_SYNC_PATH], timing.COLD_START_SECONDS],
+  ['with the fallback (the last export, before the control plane answers)', timing.FALLBACK_START_PATH, timing.FALLBACK_START_SECONDS],
+];
+for (const [title, figures, total] of paths) {
+  console.log(`data plane ready (/status/ready 200, load balancer healthy), ${title}`);
+  let at = 0;
+  for (const f of [...figures, { seconds: timing.ALB_HEALTHY_SECONDS, what: 'the load balancer sees the data plane healthy', kind: 'setting' }]) {
+    at += f.seconds;
+    console.log(`  ${String(at).padStart(4)} s  +${String(f.seconds).padEnd(3)} ${f.what}${f.kind === 'estimate' ? ' (estimate)' : ''}`);
+  }
+  console.log(`  total ${total} s`);
+}
+console.log(`  the fallback saves ${timing.COLD_START_SECONDS - timing.FALLBACK_START_SECONDS} s of ${timing.COLD_START_SECONDS} s (${((1 - timing.FALLBACK_START_SECONDS / timing.COLD_START_SECONDS) * 100).toFixed(0)}%); the fetch is abandoned after ${timing.FALLBACK_FETCH_TIMEOUT_SECONDS} s`);
