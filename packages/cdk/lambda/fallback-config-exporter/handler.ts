@@ -21,7 +21,7 @@
  * credentials and private keys.
  */
 import { createHash } from 'node:crypto';
-import { EMPTY_CONFIG_HASH, type DataPlane, type KongAdminClient } from '@kong-hybrid/admin-client';
+import { EMPTY_CONFIG_HASH, type DataPlane } from '@kong-hybrid/admin-client';
 import { isDeclarativeExportError, type DeclarativeConfigExport } from '@kong-hybrid/admin-client/declarative';
 
 /** The label a data plane started from the fallback carries (src/private/kong-start-script.ts FALLBACK_LABEL). */

@@ -38,6 +38,7 @@ def synth():
         kong_image_pull_through_cache_prefix="ecr-public",
         cluster_certificate_expiry_warning=cdk.Duration.days(90),
         encryption_key=kms.Key(stack, "Key", enable_key_rotation=True),
+        fallback_config_exports_kept=5,
     )
     lambda_sg = ec2.SecurityGroup(stack, "OurLambda", vpc=gateway.vpc, allow_all_outbound=False)
     gateway.allow_admin_api_from(lambda_sg)
@@ -117,13 +118,22 @@ def test_every_alarm_notifies_the_topic():
 
 
 def test_trusted_cidrs_waf_counted_rules_and_image_cache_follow_the_props():
-    TEMPLATE.has_resource_properties("AWS::ECS::TaskDefinition", {"ContainerDefinitions": [Match.object_like(
-        {"Environment": Match.array_with([{"Name": "KONG_TRUSTED_IPS", "Value": "10.0.0.0/8"}])})]})
+    # The data plane's task also runs the fallback configuration's fetch container: Kong's is one of its containers.
+    TEMPLATE.has_resource_properties("AWS::ECS::TaskDefinition", {"ContainerDefinitions": Match.array_with([Match.object_like(
+        {"Environment": Match.array_with([{"Name": "KONG_TRUSTED_IPS", "Value": "10.0.0.0/8"}])})])})
     TEMPLATE.has_resource_properties("AWS::WAFv2::WebACL", {"Rules": Match.array_with([Match.object_like({"Statement": {
         "ManagedRuleGroupStatement": Match.object_like({"Name": "AWSManagedRulesCommonRuleSet",
             "RuleActionOverrides": [{"Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}]})}})])})
     TEMPLATE.has_resource_properties("AWS::IAM::Policy", {"PolicyDocument": {"Statement": Match.array_with([Match.object_like(
         {"Action": ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]})])}})
+
+
+def test_the_fallback_configuration_keeps_the_exports_asked_and_uses_the_key():
+    assert GATEWAY.fallback_config.object_key == "kong/declarative.json"
+    TEMPLATE.has_resource_properties("AWS::S3::Bucket", {
+        "LifecycleConfiguration": {"Rules": [Match.object_like({"NoncurrentVersionExpiration": {"NewerNoncurrentVersions": 4, "NoncurrentDays": 1}})]},
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [Match.object_like({"ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": Match.any_value()})})]},
+    })
 
 
 def test_the_firewall_defaults_are_statics_of_its_construct():

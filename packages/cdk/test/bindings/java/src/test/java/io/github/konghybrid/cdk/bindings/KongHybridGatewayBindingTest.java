@@ -69,6 +69,7 @@ class KongHybridGatewayBindingTest {
           "KONG_MEM_CACHE_SIZE", "64m",
           "KONG_UPSTREAM_KEEPALIVE_POOL_SIZE", "120"))
       .controlPlaneEnvironment(CONTROL_PLANE_ENVIRONMENT)
+      .fallbackConfigExportsKept(5)
       .build();
   private static final Template TEMPLATE = Template.fromStack(STACK);
 
@@ -127,10 +128,18 @@ class KongHybridGatewayBindingTest {
       Map<String, Object> props = (Map<String, Object>) alarm.get("Properties");
       assertEquals(List.of(Map.of("Ref", topic)), props.get("AlarmActions"));
     }
-    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
-        "Image", "public.ecr.aws/docker/library/kong:3.9.3@sha256:" + "a1".repeat(32))))));
-    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", List.of(Match.objectLike(Map.of(
-        "Environment", Match.arrayWith(List.of(Map.of("Name", "KONG_TRUSTED_IPS", "Value", "10.0.0.0/8,2001:db8::/32"))))))));
+    // The data plane's task also runs the fallback configuration's fetch container: Kong's is one of its containers.
+    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+        "Image", "public.ecr.aws/docker/library/kong:3.9.3@sha256:" + "a1".repeat(32)))))));
+    TEMPLATE.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", Match.arrayWith(List.of(Match.objectLike(Map.of(
+        "Environment", Match.arrayWith(List.of(Map.of("Name", "KONG_TRUSTED_IPS", "Value", "10.0.0.0/8,2001:db8::/32")))))))));
+  }
+
+  @Test
+  void theFallbackConfigurationKeepsTheExportsAsked() {
+    assertEquals("kong/declarative.json", GATEWAY.getFallbackConfig().getObjectKey());
+    TEMPLATE.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+        "NoncurrentVersionExpiration", Map.of("NewerNoncurrentVersions", 4, "NoncurrentDays", 1)))))));
   }
 
   /** The names of a plane's container environment, in template order. */
