@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startMoto, type MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import { BIN, HASH, TestGateway } from './support/gateway';
+import { expectCooldownShown } from './support/cooldown';
 import { Terminal } from './support/tmux';
 
 /**
@@ -51,7 +52,9 @@ test('GIVEN a sleeping gateway WHEN wake --wait runs in an 80-column terminal TH
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(final).toMatch(new RegExp(`^In sync: 2 data planes on the control plane's configuration \\(${SHORT}\\) after \\d+s\\.$`, 'm'));
     // Wrapped to the terminal's width.
-    expect(final).toMatch(/^The control plane stays up until \d\d:\d\d:\d\d \(cooldown: (29m \d\d|30m 00)s left\); a wake, a\ndata plane start or a config change extends it\.$/m);
+    const stays = final.match(/^The control plane stays up until (\d\d:\d\d:\d\d) \(cooldown: (\d+)m (\d\d)s left\); a wake, a\ndata plane start or a config change extends it\.$/m);
+    expect(stays).not.toBeNull();
+    expectCooldownShown({ minutes: stays![2], seconds: stays![3] }, stays![1]);
     // While it ran, a spinner showed the step under way with its elapsed time; each step done keeps the time it took.
     expect(frames.some((f) => /^[◒◐◓◑] {2}(asking the idle scaler|control plane|data planes)[^\n]*\[\d+s\]$/m.test(f) && !exited(f))).toBe(true);
     for (const step of steps) expect(final).toMatch(new RegExp(`^◇ {2}${step.replace(/[()]/g, '\\$&')} \\[\\d+s\\]$`, 'm'));
@@ -65,24 +68,28 @@ test('GIVEN a sleeping gateway WHEN wake --wait runs in an 80-column terminal TH
 
 test('GIVEN the control plane up WHEN status runs in a 160-column and an 80-column terminal THEN both show every part, the narrow one within 80 columns, in color', async () => {
   const screens: Record<number, string> = {};
+  const capturedAt: Record<number, Date> = {};
   for (const width of [160, 80]) {
     const session = term.start([process.execPath, BIN, 'status', '--stack', gw.stackName], gw.env({ TERM: 'xterm-256color' }), { width, height: 50 });
     try {
       const frames = await term.until(session, exited);
       screens[width] = frames[frames.length - 1];
+      capturedAt[width] = new Date();
       keep(`status-${width}`, [screens[width]]);
       expect(term.screen(session, { escapes: true })).toMatch(ESCAPE);
     } finally {
       term.kill(session);
     }
   }
-  for (const screen of Object.values(screens)) {
+  for (const [width, screen] of Object.entries(screens).map(([w, sc]) => [Number(w), sc] as const)) {
     expect(screen).toContain('[exit 0]');
     expect(screen).toMatch(/^Control plane +running 1\/1 since \d\d:\d\d:\d\d \(\d+s\), Admin API answering$/m);
     expect(screen).toMatch(/^Database +available, \d(\.\d+)? ACU/m);
     expect(screen).toMatch(/^Data planes +2\/2 running$/m);
     expect(screen.match(new RegExp(`^ +in sync, config ${SHORT}, seen \\d+s ago, Kong 3\\.9\\.3$`, 'gm'))).toHaveLength(2);
-    expect(screen).toMatch(/^Idle scaler +cooldown, (29m \d\d|30m 00)s left \(stops after \d\d:\d\d:\d\d if nothing changes\)$/m);
+    const cooldown = screen.match(/^Idle scaler +cooldown, (\d+)m (\d\d)s left \(stops after (\d\d:\d\d:\d\d) if nothing changes\)$/m);
+    expect(cooldown).not.toBeNull();
+    expectCooldownShown({ minutes: cooldown![1], seconds: cooldown![2] }, cooldown![3], capturedAt[width]);
     expect(screen).toMatch(/^ {2}\d\d:\d\d:\d\d {2}synced {11}control plane running and every data plane/m);
   }
   expect(widest(screens[80])).toBeLessThanOrEqual(80);

@@ -28,8 +28,9 @@ export class Terminal {
     const script = path.join(this.dir, `${name}.sh`);
     writeFileSync(script, [
       '#!/bin/sh',
-      ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`),
-      `${argv.map(quote).join(' ')}`,
+      // Exactly `env`, nothing inherited: the tmux server's own environment is the test runner's
+      // (with CI=true on CI, which makes the CLI non-interactive and would skip its questions).
+      `env -i ${Object.entries(env).map(([k, v]) => quote(`${k}=${v}`)).join(' ')} ${argv.map(quote).join(' ')}`,
       'echo "[exit $?]"',
       'exec sleep 600',
     ].join('\n'));
@@ -44,7 +45,10 @@ export class Terminal {
     return this.tmux('capture-pane', '-p', '-J', ...(options.escapes ? ['-e'] : []), '-t', name).replace(/\n+$/, '');
   }
 
-  /** Polls the screen until `done` holds, keeping every distinct screen seen (the frames of a live display). */
+  /**
+   * Polls the screen until `done` holds, keeping every distinct screen seen (the frames of a live
+   * display). A command that exited without `done` holding fails at once, not at the timeout.
+   */
   public async until(name: string, done: (screen: string) => boolean, timeoutMs = 120_000): Promise<string[]> {
     const frames: string[] = [];
     const deadline = Date.now() + timeoutMs;
@@ -52,6 +56,7 @@ export class Terminal {
       const screen = this.screen(name);
       if (frames[frames.length - 1] !== screen) frames.push(screen);
       if (done(screen)) return frames;
+      if (/^\[exit \d+\]$/m.test(screen)) throw new Error(`the command exited before the screen got there; last screen:\n${screen}`);
       if (Date.now() > deadline) throw new Error(`the screen did not get there in ${timeoutMs} ms; last screen:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));
     }
