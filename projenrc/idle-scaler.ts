@@ -8,6 +8,14 @@ import { VERSIONS } from './versions';
 export const IDLE_SCALER_BUNDLE = 'dist/lambda/index.js';
 
 /**
+ * Every duration of Kong and AWS the repository relies on, with its source
+ * (a module that imports nothing): the scaler compiles and bundles it as its
+ * own source, and the construct library's compile copies it into its `src/`
+ * (see `cdkLibrary`).
+ */
+export const TIMING_FIGURES = 'src/timing-figures.ts';
+
+/**
  * `@kong-hybrid/idle-scaler`: the Lambda that starts the Kong control plane on
  * demand and stops it when idle. Private: it ships only as an esbuild bundle
  * inside `@kong-hybrid/cdk`.

@@ -16,6 +16,7 @@ import { awsManagedKey, skipCheckov } from './private/checkov';
 import { allowEventBridgeToUse } from './private/encryption';
 import { acknowledge, allowStartDatabase, bundledVpcFunction } from './private/lambda-function';
 import { propNamer } from './private/prop-names';
+import { FIGURES, WAKE_BOUND_SYNC_TIMEOUTS } from './private/timing';
 
 /** Properties of `IdleScaler`. */
 export interface IdleScalerProps {
@@ -206,18 +207,18 @@ export class IdleScaler extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: IdleScalerProps) {
     super(scope, id);
 
-    const syncTimeout = props.syncTimeout ?? Duration.minutes(5);
-    const cooldown = props.cooldown ?? Duration.minutes(30);
-    const extension = props.cooldownExtension ?? Duration.minutes(15);
-    const pollInterval = props.pollInterval ?? Duration.seconds(5);
-    const tickInterval = props.tickInterval ?? Duration.minutes(1);
+    const syncTimeout = props.syncTimeout ?? Duration.seconds(FIGURES.scalerSyncTimeout.seconds);
+    const cooldown = props.cooldown ?? Duration.seconds(FIGURES.scalerCooldown.seconds);
+    const extension = props.cooldownExtension ?? Duration.seconds(FIGURES.scalerCooldownExtension.seconds);
+    const pollInterval = props.pollInterval ?? Duration.seconds(FIGURES.scalerPollInterval.seconds);
+    const tickInterval = props.tickInterval ?? Duration.seconds(FIGURES.scalerTickInterval.seconds);
     const n = propNamer(this);
     checkRange(n('syncTimeout'), syncTimeout, Duration.seconds(10), Duration.minutes(14));
     checkRange(n('cooldown'), cooldown, Duration.minutes(1), Duration.hours(24));
     checkRange(n('cooldownExtension'), extension, Duration.minutes(2), Duration.hours(24));
     checkRange(n('pollInterval'), pollInterval, Duration.seconds(1), Duration.seconds(15));
     checkRange(n('tickInterval'), tickInterval, Duration.minutes(1), Duration.minutes(15));
-    const wakeBound = props.wakeBound ?? Duration.seconds(3 * syncTimeout.toSeconds());
+    const wakeBound = props.wakeBound ?? Duration.seconds(WAKE_BOUND_SYNC_TIMEOUTS * syncTimeout.toSeconds());
     // Unset, it follows syncTimeout: name what the user set.
     checkRange(props.wakeBound === undefined ? `the default ${n('wakeBound')} (three times ${n('syncTimeout')})` : n('wakeBound'), wakeBound, Duration.minutes(1), Duration.hours(24));
     if (wakeBound.toMilliseconds() <= syncTimeout.toMilliseconds()) {

@@ -7,6 +7,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { awsManagedKey, skipCheckov } from './private/checkov';
 import { type PropNamer, propNamer } from './private/prop-names';
+import { FIGURES } from './private/timing';
 import { checkDurationSeconds, checkOrder, checkRange } from './private/validation';
 
 /** Properties of `KongDatabase`. */
@@ -122,7 +123,7 @@ export class KongDatabase extends Construct implements ec2.IConnectable {
     super(scope, id);
     const minCapacity = props.minCapacity ?? 0;
     const maxCapacity = props.maxCapacity ?? 2;
-    const autoPause = props.autoPause ?? Duration.minutes(5);
+    const autoPause = props.autoPause ?? Duration.seconds(FIGURES.auroraAutoPause.seconds);
     const engineVersion = props.engineVersion ?? rds.AuroraPostgresEngineVersion.VER_16_8;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     this.databaseName = props.databaseName ?? 'kong';

@@ -7,7 +7,7 @@ import { createKongAdminClient, unwrap } from '@kong-hybrid/admin-client';
 import { exportDeclarativeConfig } from '@kong-hybrid/admin-client/declarative';
 import { startKongAdminEmulator } from '@kong-hybrid/admin-client/test/emulator';
 import { FALLBACK_LABEL, dataPlaneStartScript, fallbackFetchScript } from '../src/private/kong-start-script';
-import { KONG } from '@kong-hybrid/idle-scaler/src/timing';
+import { FALLBACK_LABEL as SCALER_FALLBACK_LABEL } from '@kong-hybrid/idle-scaler/src/sync';
 
 /**
  * The data plane's two scripts of issue 12 under /bin/sh, with stand-in
@@ -190,7 +190,7 @@ describe('the data plane start script', () => {
   });
 
   test('GIVEN the label key WHEN compared THEN it is the one the idle scaler reads, and Kong accepts it (no key may start with kong, values are [a-z0-9] and .:_- up to 63)', () => {
-    expect(FALLBACK_LABEL).toBe(KONG.fallbackLabel);
+    expect(FALLBACK_LABEL).toBe(SCALER_FALLBACK_LABEL);
     expect(FALLBACK_LABEL).not.toMatch(/^(kong|konnect|insomnia|mesh|kic)/i);
     expect(md5(EXPORT)).toMatch(/^[a-z0-9]([\w.:-]*[a-z0-9])?$/);
   });

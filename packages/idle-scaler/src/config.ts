@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, type ScalerConfig } from './core';
-import { STALE_AFTER_MS } from './timing';
+import { STALE_AFTER_MS, WAKE_BOUND_SYNC_TIMEOUTS } from './timing';
 
 /**
  * The function's environment, set by the `IdleScaler` construct. Nothing in it
@@ -75,7 +75,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   const exporter = env[ENV.exporterFunction]?.trim();
   const syncTimeoutMs = seconds(ENV.syncTimeoutSeconds, DEFAULT_CONFIG.syncTimeoutMs / 1000, 10, 14 * 60) * 1000;
   // A few sync timeouts by default; it must leave the wait for sync room to end first.
-  const wakeBoundMs = seconds(ENV.wakeBoundSeconds, (3 * syncTimeoutMs) / 1000, 60, 24 * 3600) * 1000;
+  const wakeBoundMs = seconds(ENV.wakeBoundSeconds, (WAKE_BOUND_SYNC_TIMEOUTS * syncTimeoutMs) / 1000, 60, 24 * 3600) * 1000;
   if (wakeBoundMs <= syncTimeoutMs) {
     throw new Error(`environment variable ${ENV.wakeBoundSeconds} is ${JSON.stringify(env[ENV.wakeBoundSeconds])}: expected more seconds than ${ENV.syncTimeoutSeconds} (${syncTimeoutMs / 1000})`);
   }

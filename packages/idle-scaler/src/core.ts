@@ -11,7 +11,7 @@
  * arrives as a `stop-result` event.
  */
 
-import { AWS, CONFIG_PROPAGATION_MS, EXPORT_RETRY_MS, LATE_EVENT_MS } from './timing';
+import { CONFIG_PROPAGATION_MS, EXPORT_RETRY_MS, FIGURES, figureMs, LATE_EVENT_MS, SCALER_DEFAULTS_MS, SHORTEST_TASK_START_MS } from './timing';
 import { dataPlaneGaps, describeSync, judgeSync, type DataPlaneTask, type SyncJudgement, type SyncReading } from './sync';
 
 export type { DataPlaneRow, DataPlaneSync, DataPlaneSyncState, DataPlaneTask, SyncJudgement, SyncReading } from './sync';
@@ -72,23 +72,16 @@ export interface ScalerConfig {
   readonly exportRetryMs: number;
 }
 
-/** The seed's timings: 5 min to sync, 30 min cooldown, 15 min extensions. */
-const SYNC_TIMEOUT_MS = 5 * 60_000;
-
+/** The seed's timings (5 min to sync, 30 min cooldown, 15 min extensions) and the rest, from src/timing.ts. */
 export const DEFAULT_CONFIG: ScalerConfig = {
-  syncTimeoutMs: SYNC_TIMEOUT_MS,
-  cooldownMs: 30 * 60_000,
-  // A few sync timeouts: a CP still silent then is not slow, it is broken.
-  wakeBoundMs: 3 * SYNC_TIMEOUT_MS,
-  extensionMs: 15 * 60_000,
-  pollIntervalMs: 5_000,
+  ...SCALER_DEFAULTS_MS,
   extensionCoalesceMs: 60_000,
   stopGraceMs: 60_000,
   confirmDelayMs: CONFIG_PROPAGATION_MS,
   sleepRequestValidMs: 2 * 60_000,
   lateEventMs: LATE_EVENT_MS,
-  // Lambda keeps an async event up to 6 hours (AWS.lambdaMaxEventAgeMs); later ones are checked as late.
-  seenRetentionMs: AWS.lambdaMaxEventAgeMs,
+  // Lambda keeps an async event up to 6 hours; later ones are checked as late.
+  seenRetentionMs: figureMs(FIGURES.lambdaMaxEventAge),
   maxSeen: 500,
   exportFallback: false,
   exportRetryMs: EXPORT_RETRY_MS,
@@ -582,7 +575,7 @@ export function startedSinceStop(state: ScalerState, tasks: readonly DataPlaneTa
   const list = (ts: readonly DataPlaneTask[]) => ts.map((t) => `${lastSegment(t.arn).slice(0, 8)} ${t.lastStatus}`).join(', ');
   // No stop on record (a new deployment, a lost state): nothing says these tasks ever got a config.
   if (state.stoppedAt === undefined) return wanted.length > 0 ? [`no stop on record to vouch for ${wanted.length} data plane tasks (${list(wanted)})`] : [];
-  const since = state.stoppedAt - AWS.fargateStartMs[0];
+  const since = state.stoppedAt - SHORTEST_TASK_START_MS;
   // createdAt is when the task entered PENDING (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Task.html):
   // a task without it is still PROVISIONING, new. A RUNNING one without any time (not ECS's answer) is left to the counts.
   const fresh = wanted.filter((t) => {

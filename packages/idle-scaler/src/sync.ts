@@ -16,13 +16,33 @@
  * They are the same address when the DP reaches the CP directly, as it does
  * through Cloud Map in this library (no NAT or proxy between them).
  */
-import { CLOCK_SKEW_MS, KONG } from './timing';
+import { CLOCK_SKEW_MS } from './timing';
 
-/** The hash a DP reports before it has any configuration (32 zeros). */
-export const EMPTY_CONFIG_HASH = KONG.emptyConfigHash;
+/**
+ * The hash a DP reports before it has any configuration, 32 zeros
+ * (`DECLARATIVE_EMPTY_CONFIG_HASH`, kong/constants.lua:217 at 3.9.3): a new
+ * data plane reports it until its first configuration arrives
+ * (kong/clustering/control_plane.lua:239).
+ */
+export const EMPTY_CONFIG_HASH = '0'.repeat(32);
 
-/** The label of a DP started from a fallback configuration (its value: the file's MD5, the hash the DP reports until the CP's push). */
-export const FALLBACK_LABEL = KONG.fallbackLabel;
+/**
+ * The label a data plane started from a fallback configuration carries:
+ * `fallback-config:<MD5 of the file>`, set by the data plane's start script
+ * (@kong-hybrid/cdk, src/private/kong-start-script.ts) through
+ * `KONG_CLUSTER_DP_LABELS`. Kong sends a data plane's labels in its first
+ * message (`basic_info`, kong/clustering/data_plane.lua:165-186 at 3.9.3) and
+ * the control plane stores them in its row (`labels = data.labels`,
+ * kong/clustering/control_plane.lua:260). A data plane loaded from a file
+ * reports the file's MD5 as its hash (`new_hash = md5(contents)`,
+ * kong/db/declarative/init.lua:149, kept by parse_table (:234) and
+ * load_into_cache, kong/init.lua:534 and :584); the control plane's first
+ * push replaces it with the control plane's own hash
+ * (kong/clustering/config_helper.lua:316-324). So a row whose hash is its
+ * own label's runs the fallback, not the control plane's configuration.
+ * A label key may not start with `kong` (kong/conf_loader/parse.lua:170).
+ */
+export const FALLBACK_LABEL = 'fallback-config';
 
 /** One task of the DP service, as ECS describes it. Times are epoch milliseconds. */
 export interface DataPlaneTask {

@@ -74,8 +74,8 @@ export const FALLBACK_FILE = `${FALLBACK_DIR}/kong.json`;
 /**
  * The label a data plane started from the fallback carries, with the file's
  * MD5 as its value: the hash it reports until the control plane's first push
- * (the idle scaler reads it, packages/idle-scaler src/timing.ts
- * `KONG.fallbackLabel`). A label key may not start with `kong`
+ * (the idle scaler reads it, packages/idle-scaler src/sync.ts
+ * `FALLBACK_LABEL`). A label key may not start with `kong`
  * (kong/conf_loader/parse.lua:170 at 3.9.3); a value is at most 63
  * characters of `[a-z0-9]` and `.:_-` (:162-171): an MD5 hex fits.
  */

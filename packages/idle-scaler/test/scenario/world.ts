@@ -29,7 +29,8 @@ import { DEFAULT_CONFIG, type ScalerConfig } from '../../src/core';
 import { createHandler, type HandlerResult } from '../../src/handler';
 import type { Clock, FallbackExporter } from '../../src/ports';
 import type { ScalerPorts } from '../../src/scaler';
-import { AWS, KONG, STALE_AFTER_MS } from '../../src/timing';
+import { EMPTY_CONFIG_HASH, FALLBACK_LABEL } from '../../src/sync';
+import { FIGURES, figureMs, LAMBDA_ASYNC_RETRY_DELAYS_MS, simulatedRangeMs, STALE_AFTER_MS } from '../../src/timing';
 import { deploymentStateChange, scheduledEvent, taskStateChange } from '../support/events';
 import { Sim, never, seeded } from './sim';
 
@@ -38,33 +39,40 @@ export const REGION = 'us-east-1';
 export const CLUSTER = 'kong';
 export const CP_SERVICE = 'kong-cp';
 export const DP_SERVICE = 'kong-dp';
-const EMPTY = KONG.emptyConfigHash;
+const EMPTY = EMPTY_CONFIG_HASH;
 
-/** How long things take in the world, from `src/timing.ts` where there is a source. */
+/**
+ * How long things take in the world: each duration of Kong or AWS drawn from
+ * its figure in `src/timing-figures.ts` (where its source is), over the
+ * figure's range ({@link simulatedRangeMs}); the rest (marked) are the
+ * world's own assumptions.
+ */
+const FARGATE_START_MS = simulatedRangeMs(FIGURES.fargateTaskStart);
+const PROVISION_MS = [3_000, 10_000] as const;
 export const WORLD_TIMINGS = {
-  /** PROVISIONING → PENDING, PENDING → RUNNING: together AWS.fargateStartMs. */
-  provisionMs: [3_000, 10_000] as const,
-  pendingMs: [AWS.fargateStartMs[0] - 3_000, AWS.fargateStartMs[1] - 10_000] as const,
-  /** Kong's start in a data plane container. No source; assumed. */
-  dpKongBootMs: [3_000, 8_000] as const,
-  /** Kong's start in the control plane container, its database reachable. No source; assumed. */
-  cpKongBootMs: [8_000, 15_000] as const,
-  /** A stopping task: DEACTIVATING to STOPPED. No source; assumed (ECS stopTimeout defaults to 30 s). */
-  taskStopMs: 30_000,
-  /** After desired count 0, the CP's Admin API stops answering (SIGTERM). No source; assumed. */
-  cpStopAnsweringMs: [1_000, 5_000] as const,
-  /** Applying a pushed configuration (see KONG.applyMarginMs). */
-  applyMs: [200, 1_500] as const,
-  /** StartDBCluster of a stopped cluster, and the end of a stop. No source; assumed minutes. */
-  dbStartMs: [120_000, 300_000] as const,
-  dbStopMs: [60_000, 180_000] as const,
-  /** Aurora Serverless v2 at 0 ACU pauses after 300 s without connections (SecondsUntilAutoPause default). */
-  auroraAutoPauseMs: 300_000,
-  /** EventBridge delivery of an event to Lambda. No documented bound; seconds in practice. */
-  eventDeliveryMs: [300, 3_000] as const,
+  /** PROVISIONING → PENDING (an assumed share), PENDING → RUNNING: together the Fargate task start. */
+  provisionMs: PROVISION_MS,
+  pendingMs: [FARGATE_START_MS[0] - PROVISION_MS[0], FARGATE_START_MS[1] - PROVISION_MS[1]] as const,
+  /** Kong's start in a data plane container. */
+  dpKongBootMs: simulatedRangeMs(FIGURES.kongStart),
+  /** Kong's start in the control plane container, its database reachable. */
+  cpKongBootMs: simulatedRangeMs(FIGURES.kongStart),
+  /** A stopping task: DEACTIVATING to STOPPED (ECS's stopTimeout). */
+  taskStopMs: figureMs(FIGURES.ecsStopTimeout),
+  /** After desired count 0, the CP's Admin API stops answering. */
+  cpStopAnsweringMs: simulatedRangeMs(FIGURES.kongStopAnswering),
+  /** Applying a pushed configuration. */
+  applyMs: simulatedRangeMs(FIGURES.configApply),
+  /** StartDBCluster of a stopped cluster, and the end of a stop. */
+  dbStartMs: simulatedRangeMs(FIGURES.auroraStoppedClusterStart),
+  dbStopMs: simulatedRangeMs(FIGURES.auroraClusterStop),
+  /** Aurora Serverless v2 at 0 ACU pauses after this long without connections (SecondsUntilAutoPause). */
+  auroraAutoPauseMs: figureMs(FIGURES.auroraAutoPause),
+  /** EventBridge delivery of an event to Lambda. */
+  eventDeliveryMs: simulatedRangeMs(FIGURES.eventDelivery),
   /** API latencies (the real ones are measured by the bench; these are of AWS's order). */
   latencyMs: { ecs: [30, 90] as const, rds: [30, 90] as const, dynamodb: [5, 20] as const, kong: [3, 15] as const, lambda: [20, 60] as const },
-  tickIntervalMs: 60_000,
+  tickIntervalMs: figureMs(FIGURES.scalerTickInterval),
   /**
    * The exporter's run: its Admin API reads, the second look at the data
    * planes after the propagation delay, the S3 write (issue 12). Assumed.
@@ -370,8 +378,8 @@ export class World {
     void this.invoke(payload).then(
       () => undefined,
       (error) => {
-        if (attempt >= AWS.lambdaAsyncRetryDelaysMs.length) return;
-        this.sim.after(AWS.lambdaAsyncRetryDelaysMs[attempt], () => this.invokeAsync(payload, attempt + 1));
+        if (attempt >= LAMBDA_ASYNC_RETRY_DELAYS_MS.length) return;
+        this.sim.after(LAMBDA_ASYNC_RETRY_DELAYS_MS[attempt], () => this.invokeAsync(payload, attempt + 1));
         void error;
       },
     );
@@ -624,7 +632,7 @@ export class World {
     }
     const paused = this.sim.t - this.dbLastUsedAt >= WORLD_TIMINGS.auroraAutoPauseMs;
     const generation = ++this.cpBootGeneration;
-    this.sim.after(paused ? AWS.auroraResumeMs : 0, () => {
+    this.sim.after(paused ? figureMs(FIGURES.auroraResume) : 0, () => {
       if (task.desiredStatus !== 'RUNNING' || generation !== this.cpBootGeneration || this.dbStatus !== 'available') {
         if (task.desiredStatus === 'RUNNING' && this.dbStatus !== 'available') this.stopTask(task);
         return;
@@ -632,7 +640,7 @@ export class World {
       this.cpAnswering = true;
       this.cpAnsweredSince ??= this.sim.t;
       this.keepDatabaseBusy();
-      for (const waiting of this.waiting) this.sim.after(this.between([0, KONG.reconnectDelayMs[1]]), () => this.connect(waiting));
+      for (const waiting of this.waiting) this.sim.after(this.between([0, simulatedRangeMs(FIGURES.dpReconnectDelay)[1]]), () => this.connect(waiting));
       this.waiting.clear();
     });
   }
@@ -663,8 +671,8 @@ export class World {
     if (!this.cpAnswering) return false;
     this.cpConfigHash = this.nextHash();
     this.cpConfigChangedAt = this.sim.t;
-    // The push loop sleeps db_update_frequency after each push (KONG.pushDelayMs).
-    const pushAt = Math.max(this.sim.t, this.lastPushAt + KONG.pushDelayMs) + this.between([0, 1_000]);
+    // The push loop sleeps db_update_frequency after each push (FIGURES.kongPushDelay).
+    const pushAt = Math.max(this.sim.t, this.lastPushAt + figureMs(FIGURES.kongPushDelay)) + this.between([0, 1_000]);
     this.sim.at(pushAt, () => this.push());
     return true;
   }
@@ -685,7 +693,7 @@ export class World {
       node.hash = hash;
       node.readyAt ??= this.sim.t;
       if (hash === this.cpConfigHash) node.configuredAt = this.sim.t;
-      this.sim.after(this.between([0, KONG.pingAfterApplyMs]), () => this.ping(task, connection, false));
+      this.sim.after(this.between([0, figureMs(FIGURES.kongPingAfterApply)]), () => this.ping(task, connection, false));
     });
   }
 
@@ -719,21 +727,21 @@ export class World {
     if (node.incompatible) {
       // The CP records it as incompatible and closes the connection; the DP retries.
       this.upsertRow(task, this.sim.t);
-      this.sim.after(this.between(KONG.reconnectDelayMs), () => this.connect(task));
+      this.sim.after(this.between(simulatedRangeMs(FIGURES.dpReconnectDelay)), () => this.connect(task));
       return;
     }
     node.connected = true;
     const connection = ++node.connection;
     this.upsertRow(task, this.sim.t);
     this.send(task, this.cpConfigHash);
-    this.sim.after(KONG.pingIntervalMs, () => this.ping(task, connection, true));
+    this.sim.after(figureMs(FIGURES.kongPingInterval), () => this.ping(task, connection, true));
   }
 
   private ping(task: SimTask, connection: number, periodic: boolean): void {
     const node = task.node!;
     if (!node.connected || node.connection !== connection || !node.up) return;
     this.upsertRow(task, this.sim.t);
-    if (periodic) this.sim.after(KONG.pingIntervalMs, () => this.ping(task, connection, true));
+    if (periodic) this.sim.after(figureMs(FIGURES.kongPingInterval), () => this.ping(task, connection, true));
   }
 
   private upsertRow(task: SimTask, at: number): void {
@@ -747,10 +755,10 @@ export class World {
       config_hash: node.hash,
       last_seen: seconds,
       updated_at: seconds,
-      ttl: Math.floor(KONG.dataPlaneRowTtlMs / 1000),
+      ttl: FIGURES.kongDataPlaneRowTtl.seconds,
       sync_status: node.incompatible ? 'kong_version_incompatible' : 'normal',
       // cluster_dp_labels, sent in basic_info and stored in the row (kong/clustering/control_plane.lua:260)
-      labels: node.fallbackHash ? { [KONG.fallbackLabel]: node.fallbackHash } : null,
+      labels: node.fallbackHash ? { [FALLBACK_LABEL]: node.fallbackHash } : null,
     });
   }
 
@@ -768,7 +776,7 @@ export class World {
     }
     const inSync = () => {
       const fresh = [...this.rows.values()].filter((r) => this.sim.t - Number(r.last_seen) * 1000 <= STALE_AFTER_MS);
-      const cp = fresh.filter((r) => !(r.labels && r.labels[KONG.fallbackLabel] === r.config_hash));
+      const cp = fresh.filter((r) => !(r.labels && r.labels[FALLBACK_LABEL] === r.config_hash));
       return cp.length > 0 && cp.every((r) => r.config_hash === configHash);
     };
     if (!this.cpAnswering) {
