@@ -1,4 +1,4 @@
-import { CONFIG_PROPAGATION_MS } from '../src/timing';
+import { CONFIG_PROPAGATION_MS, FIGURES, figureMs, SCALER_DEFAULTS_MS } from '../src/timing';
 import { MIN, SEC, T0, record, runScenario, type ScenarioRun } from './scenario/scenario';
 import type { StatusReport } from '../src/scaler';
 import type { World, WorldEvent } from './scenario/world';
@@ -87,8 +87,15 @@ describe('defect 1: sync is matched, not counted', () => {
 
 describe('defect 2: Aurora is started by any look while the CP is wanted', () => {
   test('GIVEN the database still stopping at the wake WHEN it reaches stopped after the wait for sync THEN a later look starts it and the DPs get their config', async () => {
+    // A stop of 7 minutes, then a start of up to 10 (estimate) and the CP's own: longer than the
+    // default wake bound (15 min), which would stop the CP as never healthy (README, Known limits).
+    // This scenario is about the start, so its bound covers the whole path.
+    const wakeBoundMs = 7 * MIN + figureMs(FIGURES.auroraStoppedClusterStart) + figureMs(FIGURES.fargateTaskStart) + 5 * MIN;
+    expect(wakeBoundMs).toBeGreaterThan(SCALER_DEFAULTS_MS.wakeBoundMs);
     const run = await runScenario({
       durationMs: 45 * MIN,
+      config: { wakeBoundMs },
+      wakeBoundMs,
       script: (w, at) => {
         at(0, 'someone stops the database: stopping for 7 minutes', () => w.stopDatabase(7 * MIN));
         at(30 * SEC, 'the data plane scales out to 3 tasks', () => w.scaleDataPlane(3));
