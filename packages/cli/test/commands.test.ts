@@ -249,3 +249,44 @@ describe('wake, admin, sleep', () => {
     await gw.lambda!.idle();
   });
 });
+
+describe('data planes on the fallback configuration', () => {
+  const FALLBACK = 'fa11bacc'.repeat(4);
+
+  test('GIVEN a data plane started from the fallback, not configured by the control plane yet, WHEN status, status --json and wake --wait THEN it shows as on the fallback, waiting for the control plane, and never as in sync', async () => {
+    await gw.lambda!.idle();
+    // The control plane up, every data plane on its configuration; then one more task starts from the fallback.
+    expect((await gw.cli(['wake', '--wait'])).code).toBe(0);
+    const n = JSON.parse((await gw.cli(['status', '--json'])).stdout).dataPlanes.desired as number;
+    gw.fallbackHash = FALLBACK;
+    await scaleDataPlaneTasks(new ECSClient(moto.clientConfig), gw.where, n + 1);
+    await gw.settle();
+
+    const text = await gw.cli(['status']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^ +on fallback config ${FALLBACK.slice(0, 8)}, waiting for the control plane, seen \\d+s ago, Kong 3\\.9\\.3$`, 'm'));
+    expect(text.stdout.match(/^ +in sync, config /gm)).toHaveLength(n);
+
+    const json = await gw.cli(['status', '--json']);
+    const doc = JSON.parse(json.stdout);
+    expect(validate('status', doc)).toEqual([]);
+    const states = doc.dataPlanes.tasks.map((t: { sync: { state: string; configHash: string } | null }) => t.sync && `${t.sync.state} ${t.sync.configHash.slice(0, 8)}`).sort();
+    expect(states).toEqual([...Array<string>(n).fill(`on-cp-config ${HASH.slice(0, 8)}`), `on-fallback ${FALLBACK.slice(0, 8)}`]);
+    expect(doc.scaler.controlPlaneConfigHash).toBe(HASH);
+    expect(doc.scaler.syncGaps).toEqual([expect.stringMatching(/^1 data planes serving their fallback configuration, not yet the control plane's/)]);
+
+    const wake = await gw.cli(['wake', '--wait', '--timeout', '5s']);
+    expect(wake.code).not.toBe(0);
+    expect(wake.stderr).toContain(`… data planes syncing: ${n} of ${n + 1} on the control plane's configuration; 1 on fallback config ${FALLBACK.slice(0, 8)}, waiting for the control plane`);
+    expect(wake.stderr).not.toMatch(/✔ data planes in sync/);
+    expect(wake.stderr).toContain('serving their fallback configuration');
+
+    // The control plane's push replaces the fallback: the same wake ends in sync.
+    gw.configureFallbackDataPlanes();
+    await gw.settle();
+    const synced = await gw.cli(['wake', '--wait']);
+    expect(synced.code).toBe(0);
+    expect(synced.stderr).toContain(`✔ data planes in sync: ${n + 1} of ${n + 1} on config ${HASH.slice(0, 8)}`);
+    await gw.lambda!.idle();
+  });
+});

@@ -9,6 +9,7 @@ import { parseOutputs, required } from '../src/stack';
 import { buildStatus, type StatusInputs } from '../src/status/collect';
 import { renderStatus } from '../src/status/render';
 import { wakeProgress } from '../src/wake-stages';
+import { validate } from './support/schemas';
 
 const site = { call: 'CloudFormation DescribeStacks', region: 'us-east-1', stackName: 'KongHybridReference' };
 const error = (name: string, message: string, extra: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...extra });
@@ -132,6 +133,10 @@ describe('wakeProgress', () => {
     });
     expect(text(syncing).slice(1)).toEqual(['✔ control plane answering (1/1 running)', '… data planes syncing: 1 of 2 on the control plane\'s configuration']);
     expect(wakeProgress(syncing).synced).toBe(false);
+    // A data plane serving its fallback: named as such, never counted on the control plane's configuration.
+    const onFallback = report({ ...syncing, obs: syncing.observation, dataPlanes: [syncing.dataPlanes![0], { task: 'b', lastStatus: 'RUNNING', state: 'on-fallback', configHash: 'a'.repeat(32) }] });
+    expect(text(onFallback)[2]).toBe('… data planes syncing: 1 of 2 on the control plane\'s configuration; 1 on fallback config aaaaaaaa, waiting for the control plane');
+    expect(wakeProgress(onFallback).synced).toBe(false);
     const synced = report({ ...syncing, phase: 'cooldown', syncGaps: [], controlPlaneConfigHash: 'f'.repeat(32), obs: syncing.observation, dataPlanes: [syncing.dataPlanes![0], { ...syncing.dataPlanes![0], task: 'b' }] });
     expect(wakeProgress(synced)).toEqual({ synced: true, stages: expect.arrayContaining([{ key: 'data-planes', done: true, text: 'data planes in sync: 2 of 2 on config ffffffff' }]) });
   });
@@ -166,6 +171,24 @@ describe('renderStatus', () => {
     expect(colored).toMatch(/\x1b\[/);
     // eslint-disable-next-line no-control-regex
     expect(colored.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  test('GIVEN a data plane serving its fallback configuration WHEN rendered and as JSON THEN it says so, with the fallback\'s hash, and the document matches its schema', () => {
+    const [a, b] = (inputs.dataPlane as { ok: true; value: { tasks: ReadonlyArray<{ id: string }> } }).value.tasks;
+    const scaler = report({
+      phase: 'waking', syncGaps: ['1 data planes serving their fallback configuration, not yet the control plane\'s (fedcba98)'], controlPlaneConfigHash: 'f'.repeat(32),
+      obs: { controlPlane: { desired: 1, running: 1, pending: 0 }, sync: { rows: [] } },
+      dataPlanes: [
+        { task: a.id, lastStatus: 'RUNNING', state: 'on-cp-config', configHash: 'f'.repeat(32), lastSeen: Date.parse('2026-12-01T09:59:50Z') },
+        { task: b.id, lastStatus: 'RUNNING', state: 'on-fallback', configHash: 'a'.repeat(32), lastSeen: Date.parse('2026-12-01T09:59:40Z') },
+      ],
+    });
+    const doc = buildStatus({ ...inputs, controlPlane: { ok: true, value: { desired: 1, running: 1, pending: 0, deploymentInProgress: false, tasks: [] } }, scaler: { ok: true, value: scaler } });
+    expect(validate('status', JSON.parse(JSON.stringify(doc)))).toEqual([]);
+    expect(doc.dataPlanes!.tasks.map((t) => t.sync?.state)).toEqual(['on-cp-config', 'on-fallback']);
+    const text = renderStatus(doc, createColors(false));
+    expect(text).toContain('  in sync, config ffffffff, seen 10s ago');
+    expect(text).toContain('  on fallback config aaaaaaaa, waiting for the control plane, seen 20s ago');
   });
 
   test('GIVEN a part that could not be read WHEN built THEN it is null and its reason is listed', () => {

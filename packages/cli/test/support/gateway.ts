@@ -10,7 +10,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createKongAdminClient } from '@kong-hybrid/admin-client';
 import { startKongAdminEmulator, type DataPlane, type KongAdminEmulator } from '@kong-hybrid/admin-client/test/emulator';
-import { AuroraCluster, createHandler, DEFAULT_CONFIG, DynamoStateStore, EcsServices, KongDataPlaneSync, systemClock, type ScalerConfig } from '@kong-hybrid/idle-scaler';
+import { AuroraCluster, createHandler, DEFAULT_CONFIG, DynamoStateStore, EcsServices, FALLBACK_LABEL, KongDataPlaneSync, systemClock, type ScalerConfig } from '@kong-hybrid/idle-scaler';
 import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, unique, type KongServices } from '@kong-hybrid/idle-scaler/test/support/aws';
 import type { MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import { synthesizeSample } from '../../../cost-model/test/sample';
@@ -66,6 +66,12 @@ export class TestGateway {
   public configHash = HASH;
   /** While true, DP tasks started from now on do not connect (no row): a data plane that has not synced. */
   public holdNewDataPlanes = false;
+  /**
+   * While set, DP tasks started from now on connect serving this fallback
+   * configuration (the file's MD5, also their `fallback-config` label) and
+   * keep it: a data plane the control plane has not configured yet.
+   */
+  public fallbackHash?: string;
 
   private constructor(
     readonly moto: MotoServer,
@@ -203,6 +209,12 @@ export class TestGateway {
     return (await this.services()).cp.desiredCount ?? -1;
   }
 
+  /** The control plane's push reaches the data planes serving a fallback: from the next look they run its configuration. */
+  public configureFallbackDataPlanes(): void {
+    this.fallbackHash = undefined;
+    for (const [task, row] of this.rows) if (row.labels?.[FALLBACK_LABEL]) this.rows.delete(task);
+  }
+
   /** Waits until the world's loop has looked at ECS once more. */
   public async settle(): Promise<void> {
     await this.ticking;
@@ -233,8 +245,10 @@ export class TestGateway {
     this.emulator.setDown(!answering);
     if (answering && now - this.cpWantedSince! - this.timings.controlPlaneBootMs >= this.timings.dataPlaneReconnectMs) {
       for (const task of await dataPlaneTasks(this.ecs, this.where)) {
-        if (this.holdNewDataPlanes && !this.rows.has(task.id)) continue;
-        this.rows.set(task.id, dataPlaneRow(task.id, task.ip, Math.floor(now / 1000), this.configHash));
+        const known = this.rows.get(task.id);
+        if (this.holdNewDataPlanes && !known) continue;
+        const fallback = known ? known.labels?.[FALLBACK_LABEL] : this.fallbackHash;
+        this.rows.set(task.id, dataPlaneRow(task.id, task.ip, Math.floor(now / 1000), fallback ?? this.configHash, fallback));
       }
     }
     this.emulator.setDataPlanes([...this.rows.values()]);
@@ -267,7 +281,7 @@ export class TestGateway {
 }
 
 /** The row Kong keeps for the DP of a task: its node id, its address (kong/clustering/control_plane.lua:249-264 at 3.9.3). */
-function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string): DataPlane {
+function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string, fallback?: string): DataPlane {
   const hex = taskId.replace(/[^0-9a-f]/g, '').padEnd(32, '0');
   return {
     id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
@@ -279,6 +293,8 @@ function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string
     updated_at: lastSeen,
     ttl: 1209600,
     sync_status: 'normal',
+    // Started from the fallback: Kong reports the file's MD5 until the control plane's push (packages/idle-scaler src/sync.ts FALLBACK_LABEL).
+    ...(fallback ? { labels: { [FALLBACK_LABEL]: fallback } } : {}),
   } as DataPlane;
 }
 
