@@ -29,6 +29,15 @@ export function shortHash(hash: string | null | undefined): string {
   return hash ? hash.slice(0, 8) : '?';
 }
 
+/**
+ * Data planes serving the fallback configuration they started from (the
+ * idle scaler's `on-fallback`): `on fallback config 1a2b3c4d` (each distinct
+ * hash once). Its hash is the export's, not the control plane's.
+ */
+export function fallbackWords(hashes: ReadonlyArray<string | null | undefined>): string {
+  return `on fallback config ${[...new Set(hashes.map(shortHash))].join(', ')}`;
+}
+
 /** Wraps text to `width` columns; continuation lines start with `indent`. Off a terminal (Infinity) it stays one line. */
 export function wrap(text: string, width: number, indent: string): string[] {
   if (!Number.isFinite(width)) return [text];

@@ -1,5 +1,5 @@
 import type { StatusReport } from '@kong-hybrid/idle-scaler';
-import { shortHash } from './format';
+import { fallbackWords, shortHash } from './format';
 
 /** One step of a wake as `wake --wait` shows it. */
 export interface Stage {
@@ -43,13 +43,15 @@ export function wakeProgress(report: StatusReport): WakeProgress {
 
   const tasks = report.dataPlanes ?? [];
   const onConfig = tasks.filter((d) => d.state === 'on-cp-config').length;
+  const onFallback = tasks.filter((d) => d.state === 'on-fallback');
+  const fallback = onFallback.length > 0 ? `; ${onFallback.length} ${fallbackWords(onFallback.map((d) => d.configHash))}, waiting for the control plane` : '';
   const wanted = Math.max(tasks.length, obs.dataPlane?.desired ?? 0);
   const synced = report.phase === 'cooldown' && report.syncGaps.length === 0;
   const dataPlanes: Stage = synced
     ? { key: 'data-planes', done: true, text: `data planes in sync: ${onConfig} of ${wanted} on config ${shortHash(report.controlPlaneConfigHash)}` }
     : !answering
       ? { key: 'data-planes', done: false, text: 'data planes: waiting for the control plane' }
-      : { key: 'data-planes', done: false, text: `data planes syncing: ${onConfig} of ${wanted} on the control plane's configuration` };
+      : { key: 'data-planes', done: false, text: `data planes syncing: ${onConfig} of ${wanted} on the control plane's configuration${fallback}` };
 
   return { stages: [database, controlPlane, dataPlanes], synced };
 }

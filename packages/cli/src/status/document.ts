@@ -67,7 +67,11 @@ export interface DataPlaneTaskStatus {
 }
 
 export interface DataPlaneSyncStatus {
-  /** starting, not-connected, incompatible, no-config, on-cp-config, other-config (packages/idle-scaler/src/sync.ts). */
+  /**
+   * starting, not-connected, incompatible, no-config, on-fallback, on-cp-config, other-config
+   * (packages/idle-scaler/src/sync.ts). `on-fallback`: it serves the fallback configuration it
+   * started from (`configHash` is the export's), never counted as in sync.
+   */
   readonly state: string;
   readonly configHash: string | null;
   readonly lastSeen: string | null;

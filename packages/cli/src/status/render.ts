@@ -1,4 +1,4 @@
-import { clock, duration, fit, shortHash, wrap } from '../format';
+import { clock, duration, fallbackWords, fit, shortHash, wrap } from '../format';
 import type { Colors } from '../io';
 import type { DataPlaneSyncStatus, StatusDocument } from './document';
 
@@ -12,10 +12,15 @@ const SYNC_WORDS: Record<string, string> = {
 };
 
 function syncLine(sync: DataPlaneSyncStatus, now: number, c: Colors): string {
-  const words = SYNC_WORDS[sync.state] ?? sync.state;
-  const colored = sync.state === 'on-cp-config' ? c.green(words) : sync.state === 'other-config' || sync.state === 'incompatible' ? c.red(words) : c.yellow(words);
-  const parts = [colored];
-  if (sync.configHash) parts.push(`config ${shortHash(sync.configHash)}`);
+  const parts: string[] = [];
+  if (sync.state === 'on-fallback') {
+    // Its hash is the fallback's, not the control plane's: said in the same words, never as in sync.
+    parts.push(c.yellow(`${fallbackWords([sync.configHash])}, waiting for the control plane`));
+  } else {
+    const words = SYNC_WORDS[sync.state] ?? sync.state;
+    parts.push(sync.state === 'on-cp-config' ? c.green(words) : sync.state === 'other-config' || sync.state === 'incompatible' ? c.red(words) : c.yellow(words));
+    if (sync.configHash) parts.push(`config ${shortHash(sync.configHash)}`);
+  }
   if (sync.lastSeen) parts.push(`seen ${duration(now - Date.parse(sync.lastSeen))} ago`);
   if (sync.version) parts.push(`Kong ${sync.version}`);
   return parts.join(', ');
