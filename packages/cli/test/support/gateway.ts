@@ -11,6 +11,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { createKongAdminClient } from '@kong-hybrid/admin-client';
 import { startKongAdminEmulator, type DataPlane, type KongAdminEmulator } from '@kong-hybrid/admin-client/test/emulator';
 import { AuroraCluster, createHandler, DEFAULT_CONFIG, DynamoStateStore, EcsServices, FALLBACK_LABEL, KongDataPlaneSync, systemClock, type ScalerConfig } from '@kong-hybrid/idle-scaler';
+import { dataPlaneRow } from '@kong-hybrid/idle-scaler/test/support/data-plane-row';
 import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, unique, type KongServices } from '@kong-hybrid/idle-scaler/test/support/aws';
 import type { MotoServer } from '@kong-hybrid/idle-scaler/test/support/moto';
 import { synthesizeSample } from '../../../cost-model/test/sample';
@@ -278,24 +279,6 @@ export class TestGateway {
     await this.lambda?.idle();
     for (const close of this.closers) await close();
   }
-}
-
-/** The row Kong keeps for the DP of a task: its node id, its address (kong/clustering/control_plane.lua:249-264 at 3.9.3). */
-function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string, fallback?: string): DataPlane {
-  const hex = taskId.replace(/[^0-9a-f]/g, '').padEnd(32, '0');
-  return {
-    id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
-    ip,
-    hostname: `ip-${ip.replace(/\./g, '-')}`,
-    version: '3.9.3',
-    config_hash: hash,
-    last_seen: lastSeen,
-    updated_at: lastSeen,
-    ttl: 1209600,
-    sync_status: 'normal',
-    // Started from the fallback: Kong reports the file's MD5 until the control plane's push (packages/idle-scaler src/sync.ts FALLBACK_LABEL).
-    ...(fallback ? { labels: { [FALLBACK_LABEL]: fallback } } : {}),
-  } as DataPlane;
 }
 
 /** Runs the command as a child process (the package's bin, on this Node.js). */

@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type ScalerConfig } from '../../src/core';
 import { createHandler, type Handler, type HandlerResult } from '../../src/handler';
 import type { ServicesPort } from '../../src/ports';
 import type { StatusReport } from '../../src/scaler';
+import { dataPlaneRow } from './data-plane-row';
 import { dataPlaneTasks, givenDatabaseCluster, givenKongServices, givenStateTable, scaleDataPlaneTasks, type KongServices } from './aws';
 import { scheduledEvent, taskStateChange } from './events';
 import type { MotoServer } from './moto';
@@ -121,22 +122,6 @@ export class World {
     const find = (name: string) => out.services!.find((s) => s.serviceName === name)!;
     return { controlPlane: find(this.where.controlPlaneService), dataPlane: find(this.where.dataPlaneService) };
   }
-}
-
-/** The row Kong keeps for the DP of a task: its node id, its address (kong/clustering/control_plane.lua:249-264). */
-function dataPlaneRow(taskId: string, ip: string, lastSeen: number, hash: string): DataPlane {
-  const hex = taskId.replace(/[^0-9a-f]/g, '').padEnd(32, '0');
-  return {
-    id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`,
-    ip,
-    hostname: `ip-${ip.replace(/\./g, '-')}`,
-    version: '3.9.3',
-    config_hash: hash,
-    last_seen: lastSeen,
-    updated_at: lastSeen,
-    ttl: 1209600,
-    sync_status: 'normal',
-  } as DataPlane;
 }
 
 /** One log line of the scaler, parsed. */
