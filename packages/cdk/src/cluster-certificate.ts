@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CustomResource, Duration, Names, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { LAMBDA_REASONS, awsManagedKey, skipCheckov } from './private/checkov';
 import { grantSecretsManagerKey, newLogGroup } from './private/encryption';
+import { bundleFunctionProps } from './private/lambda-function';
 import { literal, propNamer } from './private/prop-names';
 import { checkDurationSeconds, checkInteger } from './private/validation';
 
@@ -245,17 +245,7 @@ export class ClusterCertificate extends Construct {
       });
       logGroup.grantWrite(role);
       for (const secret of secrets) secret.grantRead(role);
-      const fn = new lambda.Function(this, 'ExpiryCheck', {
-        description: 'Publishes the days the Kong cluster certificate has left (daily)',
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        handler: 'index.handler',
-        code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'cluster-certificate')),
-        memorySize: 256,
-        timeout: Duration.minutes(1),
-        role,
-        logGroup,
-      });
+      const fn = this.certificateFunction('ExpiryCheck', 'Publishes the days the Kong cluster certificate has left (daily)', role, logGroup);
       (fn.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
       skipCheckov(fn, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
       skipCheckov(fn, 'CKV_AWS_116', 'A daily schedule invokes it; a failed check raises ExpiryCheckFailureAlarm (its Errors metric) and the next day\'s check replaces it: a dead-letter queue would hold a stale check nobody needs.');
@@ -327,6 +317,11 @@ export class ClusterCertificate extends Construct {
     return secret;
   }
 
+  /** A function of the cluster-certificate bundle (the custom resource's, or the expiry check's). */
+  private certificateFunction(id: string, description: string, role: iam.IRole, logGroup: logs.ILogGroup): lambda.Function {
+    return new lambda.Function(this, id, { description, ...bundleFunctionProps('cluster-certificate'), memorySize: 256, timeout: Duration.minutes(1), role, logGroup });
+  }
+
   private newResource(properties: Record<string, string>, writes: secretsmanager.ISecret[], reads: secretsmanager.ISecret[],
     validity: Duration, renewBefore: Duration, generation: number): { resource: CustomResource; handler: lambda.IFunction } {
     const logGroup = newLogGroup(this, 'HandlerLogs', 'The function\'s log group', { retention: logs.RetentionDays.ONE_MONTH, encryptionKey: this.encryptionKey });
@@ -343,17 +338,7 @@ export class ClusterCertificate extends Construct {
     grantSecretsManagerKey(this, this.encryptionKey, role, true);
     for (const secret of reads) secret.grantRead(role);
 
-    const handler = new lambda.Function(this, 'Handler', {
-      description: 'Generates the Kong cluster certificate and key into Secrets Manager',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'cluster-certificate')),
-      memorySize: 256,
-      timeout: Duration.minutes(1),
-      role,
-      logGroup,
-    });
+    const handler = this.certificateFunction('Handler', 'Generates the Kong cluster certificate and key into Secrets Manager', role, logGroup);
     skipCheckov(handler, 'CKV_AWS_115', LAMBDA_REASONS.reservedConcurrency);
     skipCheckov(handler, 'CKV_AWS_116', LAMBDA_REASONS.customResource);
     skipCheckov(handler, 'CKV_AWS_117', 'It calls the Secrets Manager API and reaches nothing in the VPC; inside the VPC it would need a NAT gateway or an interface endpoint to do the same.');

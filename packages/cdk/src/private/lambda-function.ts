@@ -42,6 +42,19 @@ export interface BundledVpcFunctionOptions {
 }
 
 /**
+ * What every function of the library shares: Node.js 24 on arm64, the esbuild
+ * bundle the compile task writes to `assets/<asset>/index.js`.
+ */
+export function bundleFunctionProps(asset: string): Pick<lambda.FunctionProps, 'runtime' | 'architecture' | 'handler' | 'code'> {
+  return {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', asset)),
+  };
+}
+
+/**
  * One of our Lambda functions in the VPC: its bundled asset on Node.js 24
  * ARM64, its own log group, and its own security group that may send HTTPS
  * to the AWS APIs and nothing else (callers add the Admin API port).
@@ -57,10 +70,7 @@ export function bundledVpcFunction(scope: Construct, options: BundledVpcFunction
   const logGroup = newLogGroup(scope, 'Logs', 'The function\'s log group', { retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH, encryptionKey: options.encryptionKey });
   const fn = new lambda.Function(scope, options.id, {
     description: options.description,
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
-    handler: 'index.handler',
-    code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', options.asset)),
+    ...bundleFunctionProps(options.asset),
     memorySize: options.memorySize ?? 256,
     timeout: options.timeout,
     logGroup,
