@@ -81,6 +81,29 @@ function event(type: 'Create' | 'Update' | 'Delete', props: Props, old?: Props):
   return { ...base, RequestType: 'Delete', PhysicalResourceId: PHYSICAL_ID };
 }
 
+/**
+ * The bundled asset's handler in a Node.js process of its own, as Lambda
+ * loads it, against moto and polling fast: what it returned (printed after
+ * `RESULT `), and its output.
+ */
+async function runBundle(ev: unknown, env: Record<string, string> = {}): Promise<{ result: unknown; stdout: string; stderr: string }> {
+  const bundle = path.join(__dirname, '..', '..', 'assets', 'admin-api-proxy', 'index.js');
+  const program = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(ev)}, { getRemainingTimeInMillis: () => 600000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r)))`;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', program], {
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      POLL_INTERVAL_MS: '50',
+      NODE_NO_WARNINGS: '1',
+      ...env,
+    },
+  });
+  return { result: JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 'RESULT '.length)), stdout, stderr };
+}
+
 /** The handler's real adapters, against moto and the emulator, polling fast. */
 function dependencies(logs: Array<Record<string, unknown>>, options: { fetch?: typeof fetch } = {}): Dependencies {
   return {
@@ -465,26 +488,12 @@ describe('drift repair: a deleted /kong-admin comes back on the next deploy and 
     const { props, key } = await givenGateway();
     await run(event('Create', props));
     expect(await admin('DELETE', '/routes/kong-admin')).toBe(204);
-    const bundle = path.join(__dirname, '..', '..', 'assets', 'admin-api-proxy', 'index.js');
     const settings = { ...props };
     delete settings.ServiceToken;
-    const program = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(controlPlaneStarted())}, { getRemainingTimeInMillis: () => 600000 }).then((r) => process.stdout.write('RESULT ' + JSON.stringify(r)))`;
-
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', program], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_ENDPOINT_URL: moto.endpoint,
-        POLL_INTERVAL_MS: '50',
-        NODE_NO_WARNINGS: '1',
-        ADMIN_PROXY_SETTINGS: JSON.stringify(settings),
-      },
-    });
+    const { result, stdout, stderr } = await runBundle(controlPlaneStarted(), { ADMIN_PROXY_SETTINGS: JSON.stringify(settings) });
 
     expect(stderr).toBe('');
-    expect(JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 'RESULT '.length))).toEqual({ outcome: 'repaired', writes: ['PUT route kong-admin (/kong-admin)'] });
+    expect(result).toEqual({ outcome: 'repaired', writes: ['PUT route kong-admin (/kong-admin)'] });
     expect(ours('routes')).toHaveLength(1);
     expect(stdout).not.toContain(key);
   });
@@ -575,24 +584,9 @@ describe('admin bootstrap custom-resource protocol', () => {
 
   test('GIVEN the bundled asset WHEN a fresh Node.js process loads it and handles a Create THEN CloudFormation gets SUCCESS and Kong is configured, with the key nowhere in the output', async () => {
     const { props, key } = await givenGateway();
-    const bundle = path.join(__dirname, '..', '..', 'assets', 'admin-api-proxy', 'index.js');
-    const ev = { ...event('Create', props), ResponseURL: url };
-    const program = `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(ev)}, { getRemainingTimeInMillis: () => 600000 }).then((b) => process.stdout.write('RESULT ' + JSON.stringify(b)))`;
-
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', program], {
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_ENDPOINT_URL: moto.endpoint,
-        POLL_INTERVAL_MS: '50',
-        NODE_NO_WARNINGS: '1',
-      },
-    });
+    const { result: response, stdout, stderr } = await runBundle({ ...event('Create', props), ResponseURL: url });
 
     expect(stderr).toBe('');
-    const response = JSON.parse(stdout.slice(stdout.indexOf('RESULT ') + 'RESULT '.length));
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, Data: { Writes: '8' } });
     expect(received.at(-1)).toEqual(response);
     expect(stdout).toContain('"outcome":"converged"');
