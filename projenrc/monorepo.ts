@@ -226,7 +226,15 @@ export function jestOptions(extra: Partial<javascript.JestConfigOptions> = {}): 
       testTimeout: 60_000,
       collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // What costs seconds to load and holds no state is loaded once per jest
+      // worker, not once per test file (tools/jest/environment.cjs says what and why).
+      // Every workspace sits two levels below the root.
+      testEnvironment: '<rootDir>/../../tools/jest/environment.cjs',
       ...extra,
+      moduleNameMapper: {
+        '^@aws/cloudformation-validate$': '<rootDir>/../../tools/jest/cloudformation-validate.cjs',
+        ...extra.moduleNameMapper,
+      },
     },
   };
 }
