@@ -142,6 +142,15 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
       // tests first (typecheckTests), so type-level tests still fail the build.
       project.tsconfigDev.file.addOverride('compilerOptions.isolatedModules', true);
       extendBaseTsconfig(project, path.relative(project.outdir, this.outdir), options.compilerOptions ?? {});
+      // Incrementally: tsc keeps the hash of every file it checked (and of every
+      // declaration it read) and checks again only what changed, or depends on a change.
+      const typecheck = project.testTask.steps.findIndex((s) => s.name === 'Type-check the test suite');
+      if (typecheck >= 0) {
+        project.testTask.updateStep(typecheck, {
+          name: 'Type-check the test suite',
+          execArgs: ['tsc', '--noEmit', '--incremental', '--tsBuildInfoFile', TEST_TSBUILDINFO, '-p', project.tsconfigDev.fileName],
+        });
+      }
     }
 
     // A released workspace keeps bump/unbump: its release task uses them.
@@ -206,6 +215,9 @@ function extendBaseTsconfig(project: typescript.TypeScriptProject, toRoot: strin
   tsconfig.file.addOverride('extends', `${toRoot}/tsconfig.base.json`);
   project.tsconfigDev.file.addOverride('compilerOptions.types', ['node', 'jest']);
 }
+
+/** Where `tsc` keeps what it knows of the last type check of a workspace's tests (never packed, never committed). */
+export const TEST_TSBUILDINFO = 'node_modules/.cache/tsc/test.tsbuildinfo';
 
 /**
  * ts-jest settings shared by every workspace: type checking stays in `tsc`
