@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// The TypeScript test suite's time, per workspace and in total: figures, never
+// assertions (2 cores shared with other engineers make any wall time a sample).
+//
+// Runs each workspace's `test` task (the one `npm test` has turbo run: the test
+// type check, then jest) from a warm build, all workspaces at once as turbo
+// does, and prints per workspace its wall time, the CPU time it used (user +
+// system, its child processes included: moto, cfn-lint, checkov) and its test
+// count, then the whole run's wall time and CPU time, and the machine's load.
+// CPU time is the figure to compare across runs: wall time depends on what
+// else the machine is doing.
+//
+// Usage: node tools/bench-tests.mjs [--concurrency N] [workspace-dir ...]
+//   --concurrency N  run at most N workspaces at once (default: all, as turbo does)
+// The Python and Java binding tests and the release dry runs are not part of it.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+let concurrency = Infinity;
+const only = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--concurrency') concurrency = Number(args[++i]);
+  else only.push(args[i].replace(/\/$/, ''));
+}
+if (!(concurrency >= 1)) throw new Error(`--concurrency must be a number of workspaces, 1 or more, got "${args[args.indexOf('--concurrency') + 1]}"`);
+
+const all = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces;
+const workspaces = only.length > 0 ? only : all;
+for (const w of workspaces) {
+  if (!all.includes(w)) throw new Error(`not a workspace: "${w}" (one of ${all.join(', ')})`);
+}
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+
+// A warm build: what `npm test` would build first (cached by turbo when nothing changed).
+const build = spawnSync('npx', ['turbo', 'run', 'compile', '//#venv', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+/** Runs one workspace's test task; bash's `times` gives its children's CPU time. */
+function run(workspace) {
+  return new Promise((resolve) => {
+    const dir = join(root, workspace);
+    rmSync(join(dir, 'test-reports'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'test-reports'));
+    const start = Date.now();
+    const child = spawn('bash', ['-c', 'npx projen test > test-reports/bench.log 2>&1; rc=$?; times; exit $rc'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      const wallMs = Date.now() - start;
+      // `times`: the shell's own user/system times, then its children's.
+      const [, children = ''] = out.trim().split('\n');
+      const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      const report = join(dir, 'test-reports', 'junit.xml');
+      const tests = existsSync(report) ? Number(readFileSync(report, 'utf8').match(/<testsuites[^>]*\stests="(\d+)"/)?.[1] ?? NaN) : NaN;
+      resolve({ workspace, code, wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000, tests });
+    });
+  });
+}
+
+console.log(`test suite bench: ${workspaces.length} workspaces, ${Number.isFinite(concurrency) ? concurrency : 'all'} at once, ${cpus().length} CPUs, load average before ${load()}`);
+const started = Date.now();
+const queue = [...workspaces];
+const results = [];
+await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+  while (queue.length > 0) {
+    const r = await run(queue.shift());
+    results.push(r);
+    console.log(`  ${r.workspace.padEnd(24)} ${seconds(r.wallMs).padStart(8)} wall ${seconds(r.cpuMs).padStart(8)} CPU ${String(r.tests).padStart(5)} tests${r.code === 0 ? '' : `  FAILED (exit ${r.code}, see ${r.workspace}/test-reports/bench.log)`}`);
+  }
+}));
+const wallMs = Date.now() - started;
+const cpuMs = results.reduce((n, r) => n + r.cpuMs, 0);
+const tests = results.reduce((n, r) => n + r.tests, 0);
+console.log(`  ${'total'.padEnd(24)} ${seconds(wallMs).padStart(8)} wall ${seconds(cpuMs).padStart(8)} CPU ${String(tests).padStart(5)} tests`);
+console.log(`load average after ${load()}`);
+process.exitCode = results.some((r) => r.code !== 0) ? 1 : 0;
