@@ -18,6 +18,13 @@ import { synthesizeSample } from '../../../cost-model/test/sample';
 import { startAdminPath, startCheckIp, type AdminPath } from './alb';
 import { startLocalLambda, type LocalLambda } from './lambda-endpoint';
 
+/** The sample deployment's template: synthesized once for the test file, a copy of it for each gateway (which changes it). */
+let sample: unknown;
+function sampleTemplate(): unknown {
+  sample ??= synthesizeSample()[0].template;
+  return structuredClone(sample);
+}
+
 /** The command under test: the bundle, as the package's bin runs it. */
 export const BIN = path.join(__dirname, '..', '..', 'bin', 'kong-hybrid.mjs');
 export const HASH = '1f3870be274f6c49b3e31a0c6728957f';
@@ -136,7 +143,7 @@ export class TestGateway {
     // asked to create: each carries a condition that is false (CloudFormation skips such resources,
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/conditions-section-structure.html),
     // and one marker resource makes the stack.
-    const template = synthesizeSample()[0].template as { Outputs?: Record<string, unknown>; Resources: Record<string, Record<string, unknown>>; Conditions?: Record<string, unknown> };
+    const template = sampleTemplate() as { Outputs?: Record<string, unknown>; Resources: Record<string, Record<string, unknown>>; Conditions?: Record<string, unknown> };
     template.Conditions = { ...template.Conditions, NotInMoto: { 'Fn::Equals': ['moto', 'aws'] } };
     for (const resource of Object.values(template.Resources)) resource.Condition = 'NotInMoto';
     template.Resources.Marker = { Type: 'AWS::SSM::Parameter', Properties: { Name: `/kong-hybrid-test/${stackName}`, Type: 'String', Value: 'kong-hybrid test stack' } };
