@@ -12,8 +12,12 @@
 // jest worker, outside the registries, as they would in one `cdk synth` process,
 // and cloudformation-validate.cjs (where jest's moduleNameMapper points the package)
 // hands them to every test file: same package, same rules, and every synthesis is
-// still validated.
+// still validated. Each report is kept by the hash of the template's bytes and the
+// options (CACHE_DIR below): the same template, synthesized again by another test
+// file, workspace or run, gets the report the engine gave for it, warnings included.
 'use strict';
+const crypto = require('node:crypto');
+const fs = require('node:fs');
 const path = require('node:path');
 const { TestEnvironment } = require('jest-environment-node');
 
@@ -23,18 +27,59 @@ function validatorPath(rootDir) {
   return require.resolve('@aws/cloudformation-validate', { paths: [cdk] });
 }
 
-/** The package, whose RegoEngine hands out one engine for the default configuration. */
-function shareDefaultEngine(validate) {
-  // The default plugin's engine never ends (nothing frees it): neither may a test file end it.
-  class SharedEngine extends validate.RegoEngine {
+/**
+ * Where validation reports are kept, by the SHA-256 of what the report is a function
+ * of: the template's bytes, the options aws-cdk-lib passes (rules excluded, account,
+ * region, severity) and the validator's version. A template that changes is a new key,
+ * so a kept report is never stale; git ignores node_modules/, and a clean clone
+ * starts with none. KONG_HYBRID_VALIDATION_CACHE=off validates every time.
+ */
+const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'kong-hybrid', 'cloudformation-validate');
+
+/**
+ * The package, whose RegoEngine, for the default configuration (no rules of the
+ * user's own), is one engine per worker, built on the first template it has not
+ * seen, and whose reports are kept by content (see CACHE_DIR).
+ */
+function shareDefaultEngine(validate, file) {
+  const packageVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
+  const cache = process.env.KONG_HYBRID_VALIDATION_CACHE !== 'off';
+  let engine;
+  const theEngine = () => engine ??= new validate.RegoEngine({});
+  const isDefault = (config) => !config || ((config.customRules ?? []).length === 0 && (config.guardRules ?? []).length === 0);
+
+  class SharedEngine {
+    validateDetailed(template, options) {
+      if (!cache) return theEngine().validateDetailed(template, options);
+      const hash = crypto.createHash('sha256')
+        .update(JSON.stringify({ packageVersion, version: validate.version(), options: options ?? {} }))
+        .update('\0')
+        .update(template.readBytes())
+        .digest('hex');
+      const kept = path.join(CACHE_DIR, `${hash}.json`);
+      if (fs.existsSync(kept)) {
+        // The same bytes, read from another path: the report names this one.
+        return { ...JSON.parse(fs.readFileSync(kept, 'utf8')), filePath: template.path };
+      }
+      const report = theEngine().validateDetailed(template, options);
+      fs.mkdirSync(CACHE_DIR, { recursive: true });
+      // Whole or not at all: another worker may read it at the same moment.
+      const partial = `${kept}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(report));
+      fs.renameSync(partial, kept);
+      return report;
+    }
+    validateStandard(template, options) { return theEngine().validateStandard(template, options); }
+    listRules() { return theEngine().listRules(); }
+    engineName() { return theEngine().engineName(); }
+    // The default plugin's engine never ends (nothing frees it): neither may a test file end it.
     free() {}
   }
-  let engine;
-  const isDefault = (config) => !config || ((config.customRules ?? []).length === 0 && (config.guardRules ?? []).length === 0);
+  const sharedEngine = new SharedEngine();
   class RegoEngine extends validate.RegoEngine {
     constructor(config) {
       if (!isDefault(config)) return super(config);
-      return engine ??= new SharedEngine(config);
+      return sharedEngine;
     }
   }
   return { ...validate, RegoEngine };
@@ -51,7 +96,7 @@ class KongHybridTestEnvironment extends TestEnvironment {
       configurable: false,
       enumerable: false,
       get() {
-        if (!shared.has(file)) shared.set(file, shareDefaultEngine(require(file)));
+        if (!shared.has(file)) shared.set(file, shareDefaultEngine(require(file), file));
         return shared.get(file);
       },
     });
