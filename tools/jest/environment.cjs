@@ -32,7 +32,7 @@ function validatorPath(rootDir) {
  * of: the template's bytes, the options aws-cdk-lib passes (rules excluded, account,
  * region, severity) and the validator's version. A template that changes is a new key,
  * so a kept report is never stale; git ignores node_modules/, and a clean clone
- * starts with none. KONG_HYBRID_VALIDATION_CACHE=off validates every time.
+ * starts with none. KONG_HYBRID_TEST_CACHE=off validates every time.
  */
 const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'kong-hybrid', 'cloudformation-validate');
 
@@ -43,7 +43,7 @@ const CACHE_DIR = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'ko
  */
 function shareDefaultEngine(validate, file) {
   const packageVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(file), 'package.json'), 'utf8')).version;
-  const cache = process.env.KONG_HYBRID_VALIDATION_CACHE !== 'off';
+  const cache = process.env.KONG_HYBRID_TEST_CACHE !== 'off';
   let engine;
   const theEngine = () => engine ??= new validate.RegoEngine({});
   const isDefault = (config) => !config || ((config.customRules ?? []).length === 0 && (config.guardRules ?? []).length === 0);
