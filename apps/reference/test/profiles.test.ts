@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createReferenceApp } from '../src/app';
@@ -8,6 +7,7 @@ import {
   securityGroupRules, type SecurityGroupRule, tasksByCapacity, type UsageScenario,
 } from '../src/summary';
 import { synthesizeProfile } from '../src/synthesize-profile';
+import { cfnLint } from '../../../packages/cdk/test/support/cfn-lint';
 
 /** cdk.json's context, as `cdk synth` and `npm run synth` use it. */
 const cdkContext = JSON.parse(readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
@@ -24,14 +24,6 @@ const deployments = [
   ...profiles.map((p) => ({ name: p.profile.name, stacks: p.stacks })),
 ];
 const templatesOf = (d: { stacks: typeof referenceStacks }) => d.stacks.map((s) => s.template);
-
-function venvTool(name: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, '.venv', 'bin', name);
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${name} not found in any .venv above ${__dirname}: run \`npm run venv\` at the repository root`);
-  }
-}
 
 /** The cost lines the options change, recomputed from the inventory's own fields and the price list. */
 function expectedLines(inv: DeploymentInventory, scenario: UsageScenario): Record<string, number> {
@@ -68,13 +60,7 @@ function cfnLintOf(name: string): string {
       writeFileSync(file, JSON.stringify(s.template, null, 1));
       return file;
     }));
-    let output = '';
-    try {
-      output = execFileSync(venvTool('cfn-lint'), ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
-    } catch (error: any) {
-      output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
-    }
-    lintOutput = { files, lines: output.split('\n').filter((l) => l.trim() !== '') };
+    lintOutput = { files, lines: cfnLint(files).split('\n').filter((l) => l.trim() !== '') };
   }
   const { files, lines } = lintOutput;
   const own = profiles.find((p) => p.profile.name === name)!.stacks.map((s) => files.find((f) => path.basename(f) === fileOf(name, s.name))!);

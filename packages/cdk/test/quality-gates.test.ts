@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Validations, type Stack } from 'aws-cdk-lib';
@@ -8,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { ClusterMtlsMode } from '../src';
+import { cfnLint } from './support/cfn-lint';
 import { bringEverythingStack, gatewayStack } from './support/stacks';
 
 // GIVEN the three shapes a user deploys, each synthesized once for the file
@@ -23,14 +23,6 @@ const templates = Object.fromEntries(Object.entries(configs).map(([name, c]) => 
 
 /** A PEM block: armour line, base64 body, end line. */
 const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?-----END [A-Z0-9 ]+-----/;
-
-function venvTool(name: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, '.venv', 'bin', name);
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${name} not found in any .venv above ${__dirname}: run \`npm run venv\` at the repository root`);
-  }
-}
 
 /** Every acknowledged nag rule in a stack, with its reason and where. */
 function acknowledgements(stack: Stack): Array<{ id: string; reason: string; path: string }> {
@@ -85,13 +77,7 @@ describe('quality gates', () => {
       writeFileSync(file, JSON.stringify(t, null, 1));
       return file;
     });
-    let output = '';
-    try {
-      output = execFileSync(venvTool('cfn-lint'), ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
-    } catch (error: any) {
-      output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
-    }
-    expect(output.trim()).toBe('');
+    expect(cfnLint(files).trim()).toBe('');
   });
 
   test.each(Object.keys(configs))('GIVEN the %s configuration WHEN cdk-nag AwsSolutions checks it THEN there is no unsuppressed finding', (name) => {
