@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
@@ -8,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatewayEgress, type KongHybridGatewayProps } from '../src';
+import { cfnLint } from './support/cfn-lint';
 import { gatewayStack } from './support/stacks';
 import { groupNames, securityGroupMatrix, type Rule } from './support/security-groups';
 
@@ -24,14 +24,6 @@ const resources = (t: Template) => t.toJSON().Resources as Record<string, any>;
 const ofType = (t: Template, type: string) => Object.entries(resources(t)).filter(([, r]) => r.Type === type);
 const userData = (launchTemplate: any): string => launchTemplate.Properties.LaunchTemplateData.UserData['Fn::Base64']['Fn::Join'][1]
   .map((p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
-
-function venvTool(name: string): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, '.venv', 'bin', name);
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`${name} not found in any .venv above ${__dirname}: run \`npm run venv\` at the repository root`);
-  }
-}
 
 describe('egress: NAT instances', () => {
   test('GIVEN egress NAT_INSTANCE WHEN synthesized THEN no NAT gateway and no Elastic IP, but one Auto Scaling group of exactly one instance per AZ, each in its own public subnet', () => {
@@ -215,12 +207,6 @@ describe('egress and capacity: quality gates', () => {
       writeFileSync(file, JSON.stringify(t.toJSON(), null, 1));
       return file;
     });
-    let output = '';
-    try {
-      output = execFileSync(venvTool('cfn-lint'), ['--format', 'parseable', '--', ...files], { encoding: 'utf8' });
-    } catch (error: any) {
-      output = error.stdout === undefined ? String(error) : `${error.stdout}${error.stderr}`;
-    }
-    expect(output.trim()).toBe('');
+    expect(cfnLint(files).trim()).toBe('');
   });
 });
