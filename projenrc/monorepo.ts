@@ -94,7 +94,7 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
         ui: 'stream',
         envMode: 'loose',
         // The test setup's moto launcher and the venv's pins shape every workspace's tests.
-        globalDependencies: ['tsconfig.base.json', 'tools/moto-server.py', 'tools/python-requirements.txt'],
+        globalDependencies: ['tsconfig.base.json', 'tools/moto-server.py', 'tools/python-requirements.txt', 'tools/jest/**'],
         globalEnv: ['CI'],
         tasks: this.turboTasks,
       }),

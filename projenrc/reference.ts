@@ -62,7 +62,7 @@ export function referenceApp(root: NpmMonorepo, deps: { cdk: awscdk.AwsCdkConstr
       // cfn-lint and checkov come from the project venv.
       dependsOn: ['compile', '^compile', '//#venv'],
       // The checkov runner is the construct library's test support.
-      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/cdk/test/support/checkov.ts', '$TURBO_ROOT$/packages/cost-model/test/sample.ts'],
+      inputs: ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**', '$TURBO_ROOT$/packages/cdk/test/support/checkov.ts', '$TURBO_ROOT$/packages/cdk/test/support/cfn-lint.ts', '$TURBO_ROOT$/packages/cost-model/test/sample.ts'],
       outputs: ['test-reports/**'],
     },
   });
