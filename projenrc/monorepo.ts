@@ -138,19 +138,14 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
     }
 
     if (project instanceof typescript.TypeScriptProject) {
-      // ts-jest transpiles file by file (fast); `tsc --noEmit` type-checks the
-      // tests first (typecheckTests), so type-level tests still fail the build.
+      // ts-jest transpiles file by file (fast); the root's `test:types` type-checks
+      // the tests (below), so type-level tests still fail the build.
       project.tsconfigDev.file.addOverride('compilerOptions.isolatedModules', true);
       extendBaseTsconfig(project, path.relative(project.outdir, this.outdir), options.compilerOptions ?? {});
-      // Incrementally: tsc keeps the hash of every file it checked (and of every
-      // declaration it read) and checks again only what changed, or depends on a change.
+      // The tests are type-checked by the root's `test:types` (tools/typecheck-tests.mjs):
+      // every workspace in one process, which parses the declarations they share once.
       const typecheck = project.testTask.steps.findIndex((s) => s.name === 'Type-check the test suite');
-      if (typecheck >= 0) {
-        project.testTask.updateStep(typecheck, {
-          name: 'Type-check the test suite',
-          execArgs: ['tsc', '--noEmit', '--incremental', '--tsBuildInfoFile', TEST_TSBUILDINFO, '-p', project.tsconfigDev.fileName],
-        });
-      }
+      if (typecheck >= 0) project.testTask.removeStep(typecheck);
     }
 
     // A released workspace keeps bump/unbump: its release task uses them.
@@ -158,6 +153,11 @@ export class NpmMonorepo extends typescript.TypeScriptProject {
     for (const name of unused) {
       project.tasks.removeTask(name);
     }
+  }
+
+  /** The workspaces' package names, in the order they were added. */
+  public get workspacePackageNames(): string[] {
+    return this.workspaceProjects.map((p) => p.package.packageName);
   }
 
   /** The workspace folders, relative to the root, in the order they were added. */
@@ -216,7 +216,10 @@ function extendBaseTsconfig(project: typescript.TypeScriptProject, toRoot: strin
   project.tsconfigDev.file.addOverride('compilerOptions.types', ['node', 'jest']);
 }
 
-/** Where `tsc` keeps what it knows of the last type check of a workspace's tests (never packed, never committed). */
+/**
+ * Where `tsc` keeps what it knows of the last type check of a workspace's tests (never packed, never committed);
+ * tools/typecheck-tests.mjs writes it.
+ */
 export const TEST_TSBUILDINFO = 'node_modules/.cache/tsc/test.tsbuildinfo';
 
 /**

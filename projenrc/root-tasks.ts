@@ -15,8 +15,17 @@ export function rootTasks(root: NpmMonorepo): void {
   root.testTask.reset('rm -rf test-reports packages/*/test-reports apps/*/test-reports');
   // Through bash: projen's built-in task shell leaves `$?` empty, so the summary
   // never heard that a test task failed before its runner wrote a report.
-  root.testTask.exec(`bash -c 'turbo run ${TEST_TASKS.join(' ')} --continue; node tools/test-summary.mjs $?'`);
+  // The tests' type check runs beside them: it is one task for every workspace.
+  root.testTask.exec(`bash -c 'turbo run test:types ${TEST_TASKS.join(' ')} --continue; node tools/test-summary.mjs $?'`);
   root.packageTask.reset('turbo run package');
+  // One process for every workspace's tests: each its own program and options, as
+  // `tsc --noEmit --incremental -p test/tsconfig.json` would check them, but the
+  // declaration files they share (aws-cdk-lib, @types/node, jest) parsed once.
+  root.addTask('test:types', {
+    description: 'Type-check the tests of every workspace (or of the workspaces given), incrementally',
+    exec: 'node tools/typecheck-tests.mjs',
+    receiveArgs: true,
+  });
   root.addTask('synth', {
     description: 'Build what the reference deployment needs and synthesize it into apps/reference/cdk.out',
     exec: 'turbo run synth',
@@ -45,6 +54,9 @@ export function rootTasks(root: NpmMonorepo): void {
   const sources = ['$TURBO_DEFAULT$', '!**/*.md', '!bench/**'];
   root.addTurboTasks({
     '//#venv': { cache: false },
+    // Not cached by turbo: tsc's incremental build info (node_modules/.cache/tsc/) is
+    // what makes a second run cheap, and it hashes every file the check read.
+    '//#test:types': { dependsOn: root.workspacePackageNames.map((name) => `${name}#compile`), cache: false },
     'compile': { dependsOn: ['^compile'], inputs: [...sources, '!test/**'], outputs: ['lib/**'] },
     'test': { dependsOn: ['compile'], inputs: sources, outputs: ['test-reports/**'] },
     'test:python': { dependsOn: ['package', '//#venv'], inputs: sources, outputs: ['test-reports/python/**'] },

@@ -2,8 +2,9 @@
 // The TypeScript test suite's time, per workspace and in total: figures, never
 // assertions (2 cores shared with other engineers make any wall time a sample).
 //
-// Runs each workspace's `test` task (the one `npm test` has turbo run: the test
-// type check, then jest) from a warm build, all workspaces at once as turbo
+// Runs each workspace's `test` task (the one `npm test` has turbo run: jest)
+// and the root's `test:types` (the tests' type check, every workspace in one
+// process: tools/typecheck-tests.mjs) from a warm build, all at once as turbo
 // does, and prints per workspace its wall time, the CPU time it used (user +
 // system, its child processes included: moto, cfn-lint, checkov) and its test
 // count, then the whole run's wall time and CPU time, and the machine's load.
@@ -41,14 +42,21 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const build = spawnSync('npx', ['turbo', 'run', 'compile', '//#venv', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-/** Runs one workspace's test task; bash's `times` gives its children's CPU time. */
+/** The row of the tests' type check (the root's `test:types`). */
+const TYPES = 'test types (all above)';
+
+/** Runs one workspace's test task, or the type check; bash's `times` gives its children's CPU time. */
 function run(workspace) {
   return new Promise((resolve) => {
-    const dir = join(root, workspace);
-    rmSync(join(dir, 'test-reports'), { recursive: true, force: true });
-    mkdirSync(join(dir, 'test-reports'));
+    const types = workspace === TYPES;
+    const dir = types ? root : join(root, workspace);
+    rmSync(join(dir, 'test-reports', types ? 'bench-types.log' : ''), { recursive: true, force: true });
+    mkdirSync(join(dir, 'test-reports'), { recursive: true });
+    const command = types
+      ? `node tools/typecheck-tests.mjs ${workspaces.join(' ')} > test-reports/bench-types.log 2>&1`
+      : 'npx projen test > test-reports/bench.log 2>&1';
     const start = Date.now();
-    const child = spawn('bash', ['-c', 'npx projen test > test-reports/bench.log 2>&1; rc=$?; times; exit $rc'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', ['-c', `${command}; rc=$?; times; exit $rc`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => {
@@ -57,21 +65,21 @@ function run(workspace) {
       const [, children = ''] = out.trim().split('\n');
       const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       const report = join(dir, 'test-reports', 'junit.xml');
-      const tests = existsSync(report) ? Number(readFileSync(report, 'utf8').match(/<testsuites[^>]*\stests="(\d+)"/)?.[1] ?? NaN) : NaN;
+      const tests = types ? 0 : existsSync(report) ? Number(readFileSync(report, 'utf8').match(/<testsuites[^>]*\stests="(\d+)"/)?.[1] ?? NaN) : NaN;
       resolve({ workspace, code, wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000, tests });
     });
   });
 }
 
-console.log(`test suite bench: ${workspaces.length} workspaces, ${Number.isFinite(concurrency) ? concurrency : 'all'} at once, ${cpus().length} CPUs, load average before ${load()}`);
+console.log(`test suite bench: ${workspaces.length} workspaces and their type check, ${Number.isFinite(concurrency) ? concurrency : 'all'} at once, ${cpus().length} CPUs, load average before ${load()}`);
 const started = Date.now();
-const queue = [...workspaces];
+const queue = [TYPES, ...workspaces];
 const results = [];
 await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
   while (queue.length > 0) {
     const r = await run(queue.shift());
     results.push(r);
-    console.log(`  ${r.workspace.padEnd(24)} ${seconds(r.wallMs).padStart(8)} wall ${seconds(r.cpuMs).padStart(8)} CPU ${String(r.tests).padStart(5)} tests${r.code === 0 ? '' : `  FAILED (exit ${r.code}, see ${r.workspace}/test-reports/bench.log)`}`);
+    console.log(`  ${r.workspace.padEnd(24)} ${seconds(r.wallMs).padStart(8)} wall ${seconds(r.cpuMs).padStart(8)} CPU ${String(r.tests).padStart(5)} tests${r.code === 0 ? '' : `  FAILED (exit ${r.code}, see ${r.workspace === TYPES ? 'test-reports/bench-types.log' : `${r.workspace}/test-reports/bench.log`})`}`);
   }
 }));
 const wallMs = Date.now() - started;
