@@ -3,8 +3,10 @@
  * paths and ajv validators for every parameter, request body and response.
  * A finding is a *violation*: the emulator records it and the test fails.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
@@ -13,6 +15,38 @@ import { parse } from 'yaml';
 export const DOCUMENT_FILE = path.join(__dirname, '..', '..', 'openapi', 'kong-admin.yaml');
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Where the parsed document is kept as JSON, by the SHA-256 of the YAML's bytes
+ * and the YAML parser's version: a changed document or parser is a new key, so
+ * a kept copy is never stale. Parsing the 400 kB of YAML took a quarter of the
+ * CPU time of the admin client's conformance tests (each test file is its own
+ * module registry, so each parsed it again); reading the JSON back takes a few
+ * milliseconds. git ignores node_modules/, a clean clone starts with none, and
+ * KONG_HYBRID_TEST_CACHE=off parses every time (as tools/jest/environment.cjs).
+ */
+const CACHE_DIR = path.join(__dirname, '..', '..', '..', '..', 'node_modules', '.cache', 'kong-hybrid', 'openapi');
+
+/** The document, parsed from its YAML, or its kept parse (see CACHE_DIR). */
+export function loadDocument(file: string = DOCUMENT_FILE): Json {
+  const bytes = readFileSync(file);
+  if (process.env.KONG_HYBRID_TEST_CACHE === 'off') return parse(bytes.toString('utf8'));
+  const yamlVersion: string = require('yaml/package.json').version; // eslint-disable-line @typescript-eslint/no-require-imports
+  const hash = createHash('sha256').update(`yaml ${yamlVersion}\0`).update(bytes).digest('hex');
+  const kept = path.join(CACHE_DIR, `${hash}.json`);
+  if (existsSync(kept)) return JSON.parse(readFileSync(kept, 'utf8'));
+  const document = parse(bytes.toString('utf8'));
+  const json = JSON.stringify(document);
+  // Only a document JSON carries whole (no Infinity, NaN, dates) is kept.
+  if (isDeepStrictEqual(JSON.parse(json), document)) {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // Whole or not at all: another jest worker may read it at the same moment.
+    const partial = `${kept}.${process.pid}.tmp`;
+    writeFileSync(partial, json);
+    renameSync(partial, kept);
+  }
+  return document;
+}
 
 interface Route {
   readonly template: string;
@@ -39,7 +73,7 @@ export class Contract {
 
   /** The document, parsed and compiled once per process. */
   static load(): Contract {
-    Contract.loaded ??= new Contract(parse(readFileSync(DOCUMENT_FILE, 'utf8')));
+    Contract.loaded ??= new Contract(loadDocument());
     return Contract.loaded;
   }
 
