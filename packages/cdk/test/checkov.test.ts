@@ -1,18 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { ClusterMtlsMode, GatewayEgress } from '../src';
+import { GatewayEgress } from '../src';
 import { checkov, type CheckovReport } from './support/checkov';
-import { bringEverythingStack, gatewayStack } from './support/stacks';
+import { bringEverythingStack, gatewayStack, pkiStack } from './support/stacks';
 
 // GIVEN the shapes a user deploys (the quality gates' configurations, and the
 // switches that remove whole parts), each synthesized once for the file
 const templates = {
   default: gatewayStack(),
   bringEverything: bringEverythingStack(),
-  pki: gatewayStack((stack) => ({
-    clusterMtls: ClusterMtlsMode.PKI,
-    clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
-  }), 'Pki'),
+  pki: pkiStack(),
   alwaysOn: gatewayStack({ controlPlaneAlwaysOn: true, adminApiProxy: false }, 'AlwaysOn'),
   natInstances: gatewayStack({ egress: GatewayEgress.NAT_INSTANCE, dataPlaneFargateSpot: true }, 'NatInstances'),
 };

@@ -7,10 +7,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ClusterCertificate, ClusterMtlsMode, ControlPlane, GatewayFirewall, GatewayNetwork } from '../src';
-import { bringEverythingStack, gatewayStack } from './support/stacks';
+import { ClusterCertificate, ControlPlane, GatewayFirewall, GatewayNetwork } from '../src';
+import { bringEverythingStack, gatewayStack, pkiStack } from './support/stacks';
 
 // GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
 const def = gatewayStack();
@@ -434,10 +433,7 @@ describe('6. cluster certificate', () => {
 
   test('GIVEN PKI mode with a CA WHEN synthesized THEN each side gets its own certificate and the CA, and the DP expects the CP by name', () => {
     // GIVEN
-    const pki = gatewayStack((stack) => ({
-      clusterMtls: ClusterMtlsMode.PKI,
-      clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
-    }), 'Pki');
+    const pki = pkiStack();
     // WHEN
     const t = Template.fromStack(pki.stack);
     // THEN

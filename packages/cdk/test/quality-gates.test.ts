@@ -3,21 +3,16 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { ClusterMtlsMode } from '../src';
 import { cfnLint } from './support/cfn-lint';
-import { bringEverythingStack, gatewayStack } from './support/stacks';
+import { bringEverythingStack, gatewayStack, pkiStack } from './support/stacks';
 
 // GIVEN the three shapes a user deploys, each synthesized once for the file
 const configs = {
   default: gatewayStack(),
   bringEverything: bringEverythingStack(),
-  pki: gatewayStack((stack) => ({
-    clusterMtls: ClusterMtlsMode.PKI,
-    clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
-  }), 'Pki'),
+  pki: pkiStack(),
 };
 const templates = Object.fromEntries(Object.entries(configs).map(([name, c]) => [name, Template.fromStack(c.stack).toJSON()]));
 

@@ -243,6 +243,16 @@ export class Dao {
     return this.toEntity(found, this.db.rowOf(this.name, found.id)?.expiresAt);
   }
 
+  /** The primary key (400 invalid primary key), or the unique field's value (400 invalid unique). */
+  private validateKey(key: { id: string } | { field: string; value: Json }): void {
+    if ('id' in key) {
+      const errors = this.schema.validatePrimaryKey({ id: key.id });
+      if (errors) throw E.invalidPrimaryKey(errors);
+    } else {
+      this.validateUnique(key.field, key.value);
+    }
+  }
+
   private validateUnique(field: string, value: Json): void {
     const def = this.schema.fields.get(field)!;
     const e = this.schema.validateField(def, value);
@@ -308,12 +318,7 @@ export class Dao {
   update(key: { id: string } | { field: string; value: Json }, input: Entity, options: DaoOptions = {}): Entity {
     return this.db.withClock(() => {
       this.validateOptions(options, 'write');
-      if ('id' in key) {
-        const pkErrors = this.schema.validatePrimaryKey({ id: key.id });
-        if (pkErrors) throw E.invalidPrimaryKey(pkErrors);
-      } else {
-        this.validateUnique(key.field, key.value);
-      }
+      this.validateKey(key);
       const custom = this.beforeWrite('update', input, key);
       const processed = this.schema.processAutoFields(custom.input, 'update');
       if ('errors' in processed) throw E.schemaViolation(processed.errors);
@@ -335,12 +340,7 @@ export class Dao {
   upsert(key: { id: string } | { field: string; value: Json }, input: Entity, options: DaoOptions = {}): Entity {
     return this.db.withClock(() => {
       this.validateOptions(options, 'write');
-      if ('id' in key) {
-        const pkErrors = this.schema.validatePrimaryKey({ id: key.id });
-        if (pkErrors) throw E.invalidPrimaryKey(pkErrors);
-      } else {
-        this.validateUnique(key.field, key.value);
-      }
+      this.validateKey(key);
       const custom = this.beforeWrite('upsert', input, key);
       const processed = this.schema.processAutoFields(custom.input, 'upsert');
       if ('errors' in processed) throw E.schemaViolation(processed.errors);
@@ -361,14 +361,8 @@ export class Dao {
 
   /** dao/init.lua:1305 delete and delete_by_<field>: nothing to delete is not an error. */
   delete(key: { id: string } | { field: string; value: Json }): void {
-    let entity: Entity | undefined;
-    if ('id' in key) {
-      const pkErrors = this.schema.validatePrimaryKey({ id: key.id });
-      if (pkErrors) throw E.invalidPrimaryKey(pkErrors);
-      entity = this.select({ id: key.id });
-    } else {
-      entity = this.selectBy(key.field, key.value);
-    }
+    // select and selectBy validate the key as check_delete does.
+    const entity = 'id' in key ? this.select({ id: key.id }) : this.selectBy(key.field, key.value);
     if (!entity) return;
     this.db.refuseWrite(this.name, 'remove', 'id' in key ? undefined : key.field);
     this.deleteRow(entity);

@@ -302,18 +302,32 @@ function keyForUuid(db: Db, entity: string, item: Record<string, Json>, parentFk
   return undefined;
 }
 
+/**
+ * The entity lists of a declarative `container` (the document, or a nested
+ * entity of type `parent`) in the schema's order, as generate_ids,
+ * populate_ids_for_validation and validate_references walk them: under a
+ * parent only the entities that nest there, with the parent's foreign key and
+ * the child's field that holds it.
+ */
+function entityLists(ds: DeclarativeSchema, container: Record<string, Json>, parent?: string):
+Array<{ entity: string; list: Json[]; parentFk?: Record<string, Json>; childKey?: string }> {
+  const lists: Array<{ entity: string; list: Json[]; parentFk?: Record<string, Json>; childKey?: string }> = [];
+  for (const entity of ds.known) {
+    const list = container[entity];
+    if (!Array.isArray(list)) continue;
+    if (!parent) {
+      lists.push({ entity, list });
+      continue;
+    }
+    const nesting = ds.nestable(parent).find((c) => c.child === entity);
+    if (nesting) lists.push({ entity, list, parentFk: { id: container.id }, childKey: nesting.field });
+  }
+  return lists;
+}
+
 /** generate_ids (:617): deterministic ids where they can be made, parents before children. */
 function generateIds(ds: DeclarativeSchema, db: Db, input: Record<string, Json>, parent?: string): void {
-  for (const entity of ds.known) {
-    const list = input[entity];
-    if (!Array.isArray(list)) continue;
-    let parentFk: Record<string, Json> | undefined;
-    let childKey: string | undefined;
-    if (parent) {
-      if (!ds.nestable(parent).some((c) => c.child === entity)) continue;
-      parentFk = { id: input.id };
-      childKey = ds.nestable(parent).find((c) => c.child === entity)!.field;
-    }
+  for (const { entity, list, parentFk, childKey } of entityLists(ds, input, parent)) {
     list.forEach((item: Json, i: number) => {
       if (!isObject(item)) return;
       const key = keyForUuid(db, entity, item, parentFk, childKey);
@@ -325,17 +339,7 @@ function generateIds(ds: DeclarativeSchema, db: Db, input: Record<string, Json>,
 
 /** populate_ids_for_validation (:652): ids, parents' keys, and string references resolved, for the second pass. */
 function populateIdsForValidation(ds: DeclarativeSchema, db: Db, input: Record<string, Json>, parent?: string, byId = new Map<string, Map<string, Json>>(), byKey = new Map<string, Map<string, Json>>()): void {
-  for (const entity of ds.known) {
-    const list = input[entity];
-    if (!Array.isArray(list)) continue;
-    let parentFk: Record<string, Json> | undefined;
-    let childKey: string | undefined;
-    if (parent) {
-      const nesting = ds.nestable(parent).find((c) => c.child === entity);
-      if (!nesting) continue;
-      parentFk = { id: input.id };
-      childKey = nesting.field;
-    }
+  for (const { entity, list, parentFk, childKey } of entityLists(ds, input, parent)) {
     const schema = db.schemas.get(entity)!;
     for (const item of list) {
       if (!isObject(item)) continue;
@@ -405,17 +409,7 @@ function validateReferences(ds: DeclarativeSchema, db: Db, input: Record<string,
   const expected = new Map<string, Map<string, Expected[]>>();
   const errs: DeclarativeErrors = {};
   const populate = (container: Record<string, Json>, parent?: string, parentIdx?: number) => {
-    for (const entity of ds.known) {
-      const list = container[entity];
-      if (!Array.isArray(list)) continue;
-      let parentFk: Record<string, Json> | undefined;
-      let childKey: string | undefined;
-      if (parent) {
-        const nesting = ds.nestable(parent).find((c) => c.child === entity);
-        if (!nesting) continue;
-        parentFk = { id: container.id };
-        childKey = nesting.field;
-      }
+    for (const { entity, list, parentFk, childKey } of entityLists(ds, container, parent)) {
       const schema = db.schemas.get(entity)!;
       const ek = schema.def.endpoint_key;
       const useKey = ek !== undefined && schema.fields.get(ek)!.unique === true;

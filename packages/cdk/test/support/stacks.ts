@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { KongHybridGateway, type KongHybridGatewayProps } from '../../src';
+import { ClusterMtlsMode, KongHybridGateway, type KongHybridGatewayProps } from '../../src';
 
 /** Region only, as the reference app: availability zones stay `Fn::GetAZs`, not synth-time placeholders. */
 export const ENV = { region: 'us-east-1' };
@@ -19,6 +19,14 @@ export function gatewayStack(props: Partial<KongHybridGatewayProps> | ((stack: S
   const extra = typeof props === 'function' ? props(stack) : props;
   const gateway = new KongHybridGateway(stack, 'Kong', { domainName: 'kong-gw.example.com', hostedZone, ...extra });
   return { app, stack, gateway };
+}
+
+/** PKI cluster mTLS with the user's CA (a secret by ARN): stack `Pki`. */
+export function pkiStack(): { app: App; stack: Stack; gateway: KongHybridGateway } {
+  return gatewayStack((stack) => ({
+    clusterMtls: ClusterMtlsMode.PKI,
+    clusterCaSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Ca', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:kong/ca-AbCdEf'),
+  }), 'Pki');
 }
 
 /** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate, a KMS key of the app. */
