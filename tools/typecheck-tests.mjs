@@ -13,11 +13,25 @@
 // language version and module format. Those options are the ones TypeScript
 // marks affectsSourceFile or affectsBindDiagnostics (sourceFileAffectingCompilerOptions
 // in typescript.js 5.9.3, the DocumentRegistry's key, less the folder `paths` are
-// relative to, which it adds for module resolution, not parsing). Nothing is kept between runs here except tsc's own
-// build info, whose hashes of every file it read decide what it checks again.
+// relative to, which it adds for module resolution, not parsing).
+//
+// Kept between runs: tsc's own build info, whose hashes of every file it read
+// decide what it checks again, and, as `tsc --build` does before it builds a
+// project at all, an up-to-date check: a workspace whose last check was clean
+// (no diagnostic at all) is not checked again while the SHA-256 of every file
+// that program read (its tests, their sources, every declaration file), its
+// options, its root files, TypeScript's version and package-lock.json are what
+// they were (UP_TO_DATE_DIR; a report of diagnostics is never kept). Like
+// `tsc --build`, it does not look for a new file that a module would resolve to
+// in place of the one it read; a new file under test/ is a new root, and a new
+// package comes with a new package-lock.json. Parsing the declarations (most of
+// aws-cdk-lib's) is most of a check that finds nothing new: 15 s of CPU for the
+// six workspaces, against well under a second to hash what they read.
+// KONG_HYBRID_TEST_CACHE=off checks every workspace every time.
 //
 // Usage: node tools/typecheck-tests.mjs [workspace-dir ...]
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 
@@ -48,6 +62,48 @@ const formatHost = {
 };
 const pretty = process.stdout.isTTY && !process.env.CI;
 
+/** Where clean verdicts are kept, one file per workspace (see the header). */
+const UP_TO_DATE_DIR = join(root, 'node_modules', '.cache', 'kong-hybrid', 'typecheck-tests');
+const keepVerdicts = process.env.KONG_HYBRID_TEST_CACHE !== 'off';
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const lockHash = sha256(readFileSync(join(root, 'package-lock.json')));
+
+/** What a workspace's check is a function of, besides the files its program reads. */
+function checkKey(config) {
+  return sha256(JSON.stringify({ typescript: ts.version, lockHash, options: config.options, rootNames: config.fileNames, references: config.projectReferences ?? [] }));
+}
+
+/** The verdict file of a workspace, when its last check was clean and nothing it read has changed since. */
+function upToDate(verdictFile, key) {
+  let verdict;
+  try {
+    verdict = JSON.parse(readFileSync(verdictFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (verdict.key !== key) return undefined;
+  for (const [file, hash] of Object.entries(verdict.files)) {
+    let bytes;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return undefined;
+    }
+    if (sha256(bytes) !== hash) return undefined;
+  }
+  return verdict;
+}
+
+/** Keeps a clean verdict: the hash of every file the program read. */
+function keepClean(verdictFile, key, program) {
+  const files = {};
+  for (const source of program.getSourceFiles()) files[source.fileName] = sha256(readFileSync(source.fileName));
+  mkdirSync(UP_TO_DATE_DIR, { recursive: true });
+  const tmp = `${verdictFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ key, files }));
+  renameSync(tmp, verdictFile);
+}
+
 let failed = 0;
 for (const workspace of workspaces) {
   const dir = resolve(root, workspace);
@@ -57,6 +113,13 @@ for (const workspace of workspaces) {
     { noEmit: true, incremental: true, tsBuildInfoFile: join(dir, TEST_TSBUILDINFO) },
     { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } },
   );
+  const key = checkKey(config);
+  const verdictFile = join(UP_TO_DATE_DIR, `${workspace.replace(/\//g, '+')}.json`);
+  const kept = keepVerdicts && config.errors.length === 0 ? upToDate(verdictFile, key) : undefined;
+  if (kept) {
+    console.log(`${workspace}: tests type-checked clean, and none of the ${Object.keys(kept.files).length} files it read has changed since (KONG_HYBRID_TEST_CACHE=off checks again)`);
+    continue;
+  }
   const diagnostics = [...config.errors];
   const host = ts.createIncrementalCompilerHost(config.options);
   const settingsKey = JSON.stringify(affecting.map((option) => ts.getCompilerOptionValue(config.options, option) ?? null));
@@ -86,6 +149,8 @@ for (const workspace of workspaces) {
   if (errors.length > 0) {
     failed++;
     console.log(`${workspace}: ${errors.length} type error(s) in the tests`);
+  } else if (diagnostics.length === 0 && keepVerdicts) {
+    keepClean(verdictFile, key, program.getProgram());
   }
 }
 process.exit(failed > 0 ? 1 : 0);
