@@ -163,10 +163,23 @@ export class Db {
 
   /** Rows of a table, live (TTL not passed), ordered by id. */
   rows(name: string): Entity[] {
+    return this.live(name).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Rows of a table, live (TTL not passed), in no particular order: for checks
+   * that look at every row, where sorting the table on each write made seeding
+   * thousands of entities quadratic.
+   */
+  live(name: string): Entity[] {
     const now = this.options.now();
     const t = this.tables.get(name)!;
-    for (const [id, r] of t) if (r.expiresAt !== undefined && r.expiresAt <= now) t.delete(id);
-    return [...t.values()].sort((a, b) => (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0)).map((r) => r.entity);
+    const entities: Entity[] = [];
+    for (const [id, r] of t) {
+      if (r.expiresAt !== undefined && r.expiresAt <= now) t.delete(id);
+      else entities.push(r.entity);
+    }
+    return entities;
   }
 
   rowOf(name: string, id: string): Row | undefined {
@@ -238,7 +251,7 @@ export class Dao {
   /** dao/init.lua:349 validate_unique_row_method + select_by_<field>. */
   selectBy(field: string, value: Json): Entity | undefined {
     this.validateUnique(field, value);
-    const found = this.db.rows(this.name).find((e) => JSON.stringify(e[field]) === JSON.stringify(value));
+    const found = this.db.live(this.name).find((e) => JSON.stringify(e[field]) === JSON.stringify(value));
     if (!found) return undefined;
     return this.toEntity(found, this.db.rowOf(this.name, found.id)?.expiresAt);
   }
@@ -414,7 +427,7 @@ export class Dao {
       if (snis) {
         const certId = op === 'insert' ? undefined : key && 'id' in key ? key.id : undefined;
         for (const name of snis) {
-          const sni = this.db.dao('snis').db.rows('snis').find((s) => s.name === name);
+          const sni = this.db.live('snis').find((s) => s.name === name);
           if (sni && sni.certificate.id !== certId) throw E.schemaViolation({ snis: `${name} already associated with existing certificate '${sni.certificate.id}'` });
         }
       }
@@ -474,7 +487,7 @@ export class Dao {
 
   /** Unique fields, then the cache key, as the PostgreSQL strategy reports them. */
   private checkUnique(entity: Entity, id: string): void {
-    const others = this.db.rows(this.name).filter((e) => e.id !== id);
+    const others = this.db.live(this.name).filter((e) => e.id !== id);
     // Two strings are the same exactly when their JSON is: compared as they are, without
     // serializing each of the table's rows for each write (quadratic when seeding thousands).
     const same = (a: unknown, b: unknown) => (typeof a === 'string' && typeof b === 'string' ? a === b : JSON.stringify(a ?? null) === JSON.stringify(b ?? null));
@@ -492,7 +505,7 @@ export class Dao {
   private replaceSnis(certificateId: string, names: string[]): void {
     const snis = this.db.dao('snis');
     for (const sni of this.db.rows('snis')) if (sni.certificate.id === certificateId && !names.includes(sni.name)) this.db.remove('snis', sni.id);
-    for (const name of names) if (!this.db.rows('snis').some((s) => s.name === name)) snis.insert({ name, certificate: { id: certificateId } });
+    for (const name of names) if (!this.db.live('snis').some((s) => s.name === name)) snis.insert({ name, certificate: { id: certificateId } });
   }
 
   /** Restrictions (400 `@referenced_by`), then cascades, then the row (init.lua:639-686). */
@@ -507,7 +520,7 @@ export class Dao {
         if (field.type !== 'foreign' || field.reference !== this.name || field.on_delete === 'cascade') continue;
         // certificates delete their SNIs themselves (certificates.lua:209)
         if (this.name === 'certificates' && childName === 'snis') continue;
-        if (this.db.rows(childName).some((c) => c[fname]?.id === entity.id)) throw E.foreignKeyRestricted(this.name, childName);
+        if (this.db.live(childName).some((c) => c[fname]?.id === entity.id)) throw E.foreignKeyRestricted(this.name, childName);
       }
     }
     for (const [childName, def] of this.db.defs) {
