@@ -87,6 +87,14 @@ function shareDefaultEngine(validate, file) {
 
 const shared = new Map();
 
+/**
+ * What the test files of one worker share by design, by a key that names all it
+ * is a function of (e.g. the Admin API emulator's compiled OpenAPI contract, by
+ * the hash of the document's bytes): built by the first test file that needs it,
+ * read by the next. Only values no test changes belong here.
+ */
+const workerStore = new Map();
+
 class KongHybridTestEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
@@ -100,6 +108,7 @@ class KongHybridTestEnvironment extends TestEnvironment {
         return shared.get(file);
       },
     });
+    Object.defineProperty(this.global, '__kongHybridWorkerStore', { configurable: false, enumerable: false, value: workerStore });
   }
 }
 

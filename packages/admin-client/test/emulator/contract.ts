@@ -71,10 +71,24 @@ export type FindResult = { match: Match } | { notFound: true } | { methodNotAllo
 export class Contract {
   private static loaded: Contract | undefined;
 
-  /** The document, parsed and compiled once per process. */
+  /**
+   * The document, parsed and compiled once per jest worker: jest gives each test
+   * file its own module registry, so a static alone would compile the document's
+   * validators again in every file (ajv's compile was a quarter of the admin
+   * client's test CPU). The shared test environment (tools/jest/environment.cjs)
+   * keeps it for the worker's next files, by the hash of the document's bytes;
+   * a Contract answers the same for the same document and nothing changes it.
+   */
   static load(): Contract {
-    Contract.loaded ??= new Contract(loadDocument());
-    return Contract.loaded;
+    const store: Map<string, unknown> | undefined = (globalThis as { __kongHybridWorkerStore?: Map<string, unknown> }).__kongHybridWorkerStore;
+    if (store === undefined) return (Contract.loaded ??= new Contract(loadDocument()));
+    const key = `contract ${createHash('sha256').update(readFileSync(DOCUMENT_FILE)).digest('hex')}`;
+    let contract = store.get(key) as Contract | undefined;
+    if (contract === undefined) {
+      contract = new Contract(loadDocument());
+      store.set(key, contract);
+    }
+    return contract;
   }
 
   private readonly ajv: Ajv2020;
