@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -10,11 +10,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPAIR_STACK_STATUSES } from '../lambda/admin-api-proxy/events';
 import { AdminApiProxy, REPAIR_AFTER_STACK_STATUSES, type AdminApiProxyProps } from '../src';
-import { gatewayStack } from './support/stacks';
+import { gatewayStack, testApp } from './support/stacks';
 
 /** A stack with what the bootstrap needs on its own: a VPC, a cluster, a control plane service, an Aurora cluster. */
 function fixture() {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });

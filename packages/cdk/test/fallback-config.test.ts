@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { FallbackConfig } from '../src';
 import { DEFAULT_FALLBACK_FETCH_IMAGE } from '../src/data-plane';
 import { FALLBACK_DIR } from '../src/private/kong-start-script';
-import { bringEverythingStack, gatewayStack } from './support/stacks';
+import { bringEverythingStack, gatewayStack, testApp } from './support/stacks';
 
 // GIVEN the default gateway (fallback on by default), one with everything brought (a customer-managed key), and one without it
 const def = gatewayStack();
@@ -264,7 +264,7 @@ describe('fallback configuration: off', () => {
 
 describe('FallbackConfig on its own', () => {
   const standalone = () => {
-    const stack = new Stack(undefined, 'Standalone', { env: { region: 'us-east-1' } });
+    const stack = new Stack(testApp(), 'Standalone', { env: { region: 'us-east-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const fallback = new FallbackConfig(stack, 'Fallback', { vpc, adminApiUrl: 'http://kong-cp.example.internal:8001' });
     return { stack, fallback };

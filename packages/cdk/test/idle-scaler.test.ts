@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,10 +10,11 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IdleScaler, type IdleScalerProps } from '../src';
 import { cfnLint } from './support/cfn-lint';
+import { testApp } from './support/stacks';
 
 /** A stack with what the scaler needs: a VPC, a cluster, the CP and DP services and an Aurora cluster. */
 function fixture(options: { envAgnostic?: boolean } = {}) {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'Test', options.envAgnostic ? {} : { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });

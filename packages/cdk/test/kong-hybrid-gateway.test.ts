@@ -9,7 +9,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ClusterCertificate, ControlPlane, GatewayFirewall, GatewayNetwork } from '../src';
-import { bringEverythingStack, gatewayStack, pkiStack } from './support/stacks';
+import { bringEverythingStack, gatewayStack, pkiStack, testApp } from './support/stacks';
 
 // GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
 const def = gatewayStack();
@@ -774,7 +774,7 @@ describe('customer-managed key (encryptionKey)', () => {
   });
 
   test('GIVEN a generated cluster certificate and a key WHEN synthesized THEN its secret and its function\'s logs use the key, and the function may write through Secrets Manager', () => {
-    const stack = new Stack(undefined, 'Cert', { env: { region: 'us-east-1' } });
+    const stack = new Stack(testApp(), 'Cert', { env: { region: 'us-east-1' } });
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
     new ClusterCertificate(stack, 'Cert', { encryptionKey: key });
     const t = Template.fromStack(stack);
@@ -789,7 +789,7 @@ describe('customer-managed key (encryptionKey)', () => {
   });
 
   test('GIVEN a key imported by ARN WHEN synthesized THEN the flow logs use it and a warning says what its policy must allow', () => {
-    const stack = new Stack(undefined, 'Imported', { env: { region: 'us-east-1' } });
+    const stack = new Stack(testApp(), 'Imported', { env: { region: 'us-east-1' } });
     const arn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     new GatewayNetwork(stack, 'Network', { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', arn) });
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arn });

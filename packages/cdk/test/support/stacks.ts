@@ -6,14 +6,34 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { ClusterMtlsMode, KongHybridGateway, type KongHybridGatewayProps } from '../../src';
 
 /** Region only, as the reference app: availability zones stay `Fn::GetAZs`, not synth-time placeholders. */
 export const ENV = { region: 'us-east-1' };
 
+/**
+ * The app every test builds its stacks in: one that records no stack traces.
+ *
+ * By default aws-cdk-lib captures a JavaScript stack trace for every Stack and
+ * CfnElement it creates (`aws:cdk:creationStack` metadata: core/lib/cfn-element.js
+ * and core/lib/stack.js at aws-cdk-lib 2.263.0, unless the context
+ * `aws:cdk:disable-creation-stack-traces`, cx-api DISABLE_CREATION_STACK_TRACES, is
+ * set) and for every annotation (`aws:cdk:trace` of warnings and errors: core/lib/annotations.js,
+ * unless `aws:cdk:disable-stack-trace`, which AppProps.stackTraces false sets in core/lib/app.js).
+ * Under jest each capture goes through jest's source-mapped stack formatting,
+ * seconds of CPU per run for traces no test reads: the tests read templates,
+ * annotation messages and acknowledged rules (the data of metadata entries, never
+ * their traces), and cdk-nag reads no trace either. An app of `cdk synth` records them
+ * as before; `--debug` (CDK_DEBUG) turns creation traces back on here too.
+ */
+export function testApp(): App {
+  return new App({ stackTraces: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
+}
+
 /** A stack with one gateway: the zone is looked up from attributes, as an app would. */
 export function gatewayStack(props: Partial<KongHybridGatewayProps> | ((stack: Stack) => Partial<KongHybridGatewayProps>) = {}, id = 'Gateway'): { app: App; stack: Stack; gateway: KongHybridGateway } {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, id, { env: ENV });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
   const extra = typeof props === 'function' ? props(stack) : props;
@@ -31,7 +51,7 @@ export function pkiStack(): { app: App; stack: Stack; gateway: KongHybridGateway
 
 /** Everything brought by the user: VPC, zone, certificate, log bucket, cluster certificate, a KMS key of the app. */
 export function bringEverythingStack(): { app: App; stack: Stack; gateway: KongHybridGateway } {
-  const app = new App();
+  const app = testApp();
   const stack = new Stack(app, 'BringEverything', { env: { account: '123456789012', region: 'us-east-1' } });
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
