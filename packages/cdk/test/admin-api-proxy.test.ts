@@ -10,7 +10,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { REPAIR_STACK_STATUSES } from '../lambda/admin-api-proxy/events';
 import { AdminApiProxy, REPAIR_AFTER_STACK_STATUSES, type AdminApiProxyProps } from '../src';
-import { gatewayStack, testApp } from './support/stacks';
+import { gatewayStack, once, testApp } from './support/stacks';
 
 /** A stack with what the bootstrap needs on its own: a VPC, a cluster, a control plane service, an Aurora cluster. */
 function fixture() {
@@ -42,6 +42,9 @@ function synth(props: Partial<AdminApiProxyProps> = {}) {
   return { ...f, proxy, template: Template.fromStack(f.stack) };
 }
 
+/** The construct with its defaults, synthesized once for the file: the tests that only read it share it. */
+const standard = once(() => synth());
+
 const idOf = (c: any) => Stack.of(c).getLogicalId(c.node.defaultChild);
 const ref = (template: Template, type: string, pattern: RegExp) => {
   const ids = Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
@@ -57,7 +60,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN a control plane WHEN synthesized THEN a Node.js 24 ARM64 function in the private subnets runs the bundle, with only the repair settings as environment, two minutes longer than the wait', () => {
-    const { template } = synth();
+    const { template } = standard();
     const fn = template.toJSON().Resources[ref(template, 'AWS::Lambda::Function', /^ProxyHandler/)];
     expect(fn.Properties).toMatchObject({
       Handler: 'index.handler',
@@ -71,7 +74,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN a control plane WHEN synthesized THEN the repair settings are exactly the custom resource\'s properties (no key, only its secret\'s ARN)', () => {
-    const { template } = synth();
+    const { template } = standard();
     const resources = template.toJSON().Resources;
     const env = resources[ref(template, 'AWS::Lambda::Function', /^ProxyHandler/)].Properties.Environment.Variables.ADMIN_PROXY_SETTINGS;
     // The JSON text is an Fn::Join of literal text and references: render each reference as a marker, then parse.
@@ -84,7 +87,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN a control plane WHEN synthesized THEN a rule repairs /kong-admin when a control plane task starts, and one after every stack update', () => {
-    const { template } = synth();
+    const { template } = standard();
     const fnId = ref(template, 'AWS::Lambda::Function', /^ProxyHandler/);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
@@ -116,11 +119,11 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN the same app synthesized twice WHEN compared THEN the templates are identical (no timestamp or random value triggers the repair)', () => {
-    expect(JSON.stringify(synth().template.toJSON())).toBe(JSON.stringify(synth().template.toJSON()));
+    expect(JSON.stringify(synth().template.toJSON())).toBe(JSON.stringify(standard().template.toJSON()));
   });
 
   test('GIVEN a control plane and a database WHEN synthesized THEN the custom resource gets the settings, the secret by ARN and never a key', () => {
-    const { template } = synth();
+    const { template } = standard();
     expect((Object.values(template.findResources('Custom::KongAdminApiProxy'))[0] as any).Properties).toEqual({
       ServiceToken: { 'Fn::GetAtt': [ref(template, 'AWS::Lambda::Function', /^ProxyHandler/), 'Arn'] },
       AdminApiUrl: 'http://kong-cp.kong.internal:8001',
@@ -137,7 +140,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN the API key WHEN synthesized THEN Secrets Manager generates it: 40 letters and digits, no value in the template', () => {
-    const { template } = synth();
+    const { template } = standard();
     const secret = template.toJSON().Resources[ref(template, 'AWS::SecretsManager::Secret', /^ProxyApiKey/)].Properties;
     expect(secret.GenerateSecretString).toEqual({ PasswordLength: 40, ExcludePunctuation: true, IncludeSpace: false });
     expect(secret.SecretString).toBeUndefined();
@@ -164,7 +167,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN the control plane and database WHEN synthesized THEN the function may wake this service, start this cluster and use this secret, nothing else', () => {
-    const { template } = synth();
+    const { template } = standard();
     const cp = ref(template, 'AWS::ECS::Service', /^ControlPlane/);
     const db = ref(template, 'AWS::RDS::DBCluster', /^Database/);
     const secret = ref(template, 'AWS::SecretsManager::Secret', /^ProxyApiKey/);
@@ -191,7 +194,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN the control plane allows it WHEN synthesized THEN the function reaches HTTPS and the Admin API port only, and the resource waits for those rules and its permissions', () => {
-    const { template } = synth();
+    const { template } = standard();
     const sg = ref(template, 'AWS::EC2::SecurityGroup', /^ProxySecurityGroup/);
     const cpSg = ref(template, 'AWS::EC2::SecurityGroup', /^ControlPlaneSecurityGroup/);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
@@ -218,7 +221,7 @@ describe('AdminApiProxy', () => {
   });
 
   test('GIVEN the standalone construct WHEN cdk-nag AwsSolutions checks it THEN there is no finding but what it acknowledges with reasons', () => {
-    const { proxy } = synth();
+    const { proxy } = standard();
     const report = new AwsSolutionsChecks().validateScope(proxy);
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
     const acknowledged = proxy.node.findAll().flatMap((c) => c.node.metadata)

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FallbackConfig } from '../src';
 import { DEFAULT_FALLBACK_FETCH_IMAGE } from '../src/data-plane';
 import { FALLBACK_DIR } from '../src/private/kong-start-script';
-import { bringEverythingStack, gatewayStack, testApp } from './support/stacks';
+import { bringEverythingStack, gatewayStack, synthesized, testApp } from './support/stacks';
 
 // GIVEN the default gateway (fallback on by default), one with everything brought (a customer-managed key), and one without it
 const def = gatewayStack();
 const template = Template.fromStack(def.stack);
 const bring = bringEverythingStack();
-const brought = Template.fromStack(bring.stack);
+const { template: brought, annotations: broughtAnnotations } = synthesized(bring.stack);
 const off = gatewayStack({ fallbackConfig: false }, 'NoFallback');
 const offTemplate = Template.fromStack(off.stack);
 
@@ -227,7 +227,7 @@ describe('fallback configuration: with a customer-managed key', () => {
   test('GIVEN a log bucket of the user WHEN synthesized THEN the access logs go there, and a warning says its policy must let S3 deliver them', () => {
     const [, bucket] = resources(brought).find(([id]) => id === idOf(bring.gateway.fallbackConfig!.bucket))!;
     expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: 'my-alb-logs', LogFilePrefix: 'fallback-config/' });
-    Annotations.fromStack(bring.stack).hasWarning('*', Match.stringLikeRegexp('server access logs go to my-alb-logs/fallback-config/.*logging.s3.amazonaws.com'));
+    broughtAnnotations.hasWarning('*', Match.stringLikeRegexp('server access logs go to my-alb-logs/fallback-config/.*logging.s3.amazonaws.com'));
   });
 });
 

@@ -10,7 +10,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { IdleScaler, type IdleScalerProps } from '../src';
 import { cfnLint } from './support/cfn-lint';
-import { testApp } from './support/stacks';
+import { once, testApp } from './support/stacks';
 
 /** A stack with what the scaler needs: a VPC, a cluster, the CP and DP services and an Aurora cluster. */
 function fixture(options: { envAgnostic?: boolean } = {}) {
@@ -47,6 +47,9 @@ function synth(props: Partial<IdleScalerProps> = {}, options: { envAgnostic?: bo
   return { ...f, scaler, template: Template.fromStack(f.stack) };
 }
 
+/** The scaler with its defaults, synthesized once for the file: the tests that only read it share it. */
+const standard = once(() => synth());
+
 const ref = (template: Template, type: string, pattern: RegExp) => {
   const ids = Object.keys(template.findResources(type)).filter((id) => pattern.test(id));
   expect(ids).toHaveLength(1);
@@ -61,7 +64,7 @@ describe('IdleScaler', () => {
   });
 
   test('GIVEN the services WHEN synthesized THEN the function runs the bundle on Node.js 22 ARM64 with its settings, polling through the sync timeout', () => {
-    const { template } = synth();
+    const { template } = standard();
 
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
@@ -98,7 +101,7 @@ describe('IdleScaler', () => {
   });
 
   test('GIVEN the services WHEN synthesized THEN the function may touch only the two services, the database cluster, its state table and its dead-letter queue', () => {
-    const { template } = synth();
+    const { template } = standard();
     const deadLetters = ref(template, 'AWS::SQS::Queue', /^ScalerDeadLetterQueue/);
     const cp = ref(template, 'AWS::ECS::Service', /^ControlPlane/);
     const dp = ref(template, 'AWS::ECS::Service', /^DataPlane/);
@@ -141,7 +144,7 @@ describe('IdleScaler', () => {
   });
 
   test('GIVEN the services WHEN synthesized THEN a starting DP task, a DP deployment and the schedule invoke the function', () => {
-    const { template } = synth();
+    const { template } = standard();
     const cluster = ref(template, 'AWS::ECS::Cluster', /^Cluster/);
     const dp = ref(template, 'AWS::ECS::Service', /^DataPlane/);
     const fn = { 'Fn::GetAtt': [ref(template, 'AWS::Lambda::Function', /^ScalerFunction/), 'Arn'] };
@@ -215,7 +218,7 @@ describe('IdleScaler', () => {
   });
 
   test('GIVEN the scaler WHEN synthesized THEN an alarm watches its failures and errors', () => {
-    const { template, scaler } = synth();
+    const { template, scaler } = standard();
 
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 3,
@@ -290,7 +293,7 @@ describe('IdleScaler', () => {
   });
 
   test('GIVEN the scaler WHEN checked by cdk-nag (AWS Solutions) THEN there are no findings but what it acknowledges with reasons', () => {
-    const { scaler } = synth();
+    const { scaler } = standard();
 
     const report = new AwsSolutionsChecks().validateScope(scaler);
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,13 +9,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ClusterCertificate, ControlPlane, GatewayFirewall, GatewayNetwork } from '../src';
-import { bringEverythingStack, gatewayStack, pkiStack, testApp } from './support/stacks';
+import { bringEverythingStack, gatewayStack, pkiStack, synthesized, testApp } from './support/stacks';
 
 // GIVEN the default gateway and the "bring everything" one, each synthesized once for the file
 const def = gatewayStack();
-const template = Template.fromStack(def.stack);
+const { template, annotations } = synthesized(def.stack);
 const bring = bringEverythingStack();
-const brought = Template.fromStack(bring.stack);
+const { template: brought, annotations: broughtAnnotations } = synthesized(bring.stack);
 
 const containerOf = (t: Template, role: string) => {
   const defs = t.findResources('AWS::ECS::TaskDefinition');
@@ -190,8 +190,8 @@ describe('3. data plane', () => {
   });
 
   test('GIVEN an imported VPC whose public subnets have no known CIDR WHEN synthesized THEN a warning says Kong trusts only the primary block and names the prop', () => {
-    Annotations.fromStack(bring.stack).hasWarning('*', Match.stringLikeRegexp('Kong trusts only the VPC\'s primary CIDR block.*set dataPlaneTrustedCidrs'));
-    expect(Annotations.fromStack(def.stack).findWarning('*', Match.stringLikeRegexp('dataPlaneTrustedCidrs'))).toEqual([]);
+    broughtAnnotations.hasWarning('*', Match.stringLikeRegexp('Kong trusts only the VPC\'s primary CIDR block.*set dataPlaneTrustedCidrs'));
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('dataPlaneTrustedCidrs'))).toEqual([]);
   });
 
   test('GIVEN a VPC with a secondary CIDR block declared in the app WHEN synthesized THEN Kong trusts every one of its blocks', () => {
@@ -792,8 +792,9 @@ describe('customer-managed key (encryptionKey)', () => {
     const stack = new Stack(testApp(), 'Imported', { env: { region: 'us-east-1' } });
     const arn = 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555';
     new GatewayNetwork(stack, 'Network', { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', arn) });
-    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arn });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('must already allow logs.us-east-1.amazonaws.com to use it'));
+    const imported = synthesized(stack);
+    imported.template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: arn });
+    imported.annotations.hasWarning('*', Match.stringLikeRegexp('must already allow logs.us-east-1.amazonaws.com to use it'));
   });
 
   test('GIVEN a deployed gateway WHEN the key is added THEN CloudFormation updates every resource it touches in place, except the database storage (replaced: hence databaseEncryptionKey)', () => {

@@ -1,4 +1,5 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -29,6 +30,30 @@ export const ENV = { region: 'us-east-1' };
  */
 export function testApp(): App {
   return new App({ stackTraces: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
+}
+
+/**
+ * A configuration built and synthesized once for a test file, on first use (a test
+ * run alone with -t builds only what it reads), then shared by every test that only
+ * reads it: its template, its annotations, its construct handles. A test that adds to
+ * the construct tree (a grant, another construct, an aspect) builds its own: what
+ * one test adds, the next would read. A build that throws is not kept.
+ */
+export function once<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+/**
+ * A stack's template and annotations from one synthesis. Annotations.fromStack
+ * synthesizes the whole app again each time (`synth({ force: true })`), while
+ * Template.fromStack reuses the app's assembly once there is one (assertions/lib/annotations.js
+ * and template.js at aws-cdk-lib 2.263.0): annotations first, then the template, is
+ * one synthesis instead of two, and both read the same assembly.
+ */
+export function synthesized(stack: Stack): { template: Template; annotations: Annotations } {
+  const annotations = Annotations.fromStack(stack);
+  return { template: Template.fromStack(stack), annotations };
 }
 
 /** A stack with one gateway: the zone is looked up from attributes, as an app would. */
