@@ -14,7 +14,8 @@ import { ClusterMtlsMode, KongHybridGateway, type KongHybridGatewayProps } from 
 export const ENV = { region: 'us-east-1' };
 
 /**
- * The app every test builds its stacks in: one that records no stack traces.
+ * The app every test builds its stacks in: one that records no stack traces and
+ * writes no construct tree, output no test reads.
  *
  * By default aws-cdk-lib captures a JavaScript stack trace for every Stack and
  * CfnElement it creates (`aws:cdk:creationStack` metadata: core/lib/cfn-element.js
@@ -25,11 +26,19 @@ export const ENV = { region: 'us-east-1' };
  * Under jest each capture goes through jest's source-mapped stack formatting,
  * seconds of CPU per run for traces no test reads: the tests read templates,
  * annotation messages and acknowledged rules (the data of metadata entries, never
- * their traces), and cdk-nag reads no trace either. An app of `cdk synth` records them
- * as before; `--debug` (CDK_DEBUG) turns creation traces back on here too.
+ * their traces), and cdk-nag reads no trace either. `--debug` (CDK_DEBUG) turns
+ * creation traces back on here too.
+ *
+ * Each synthesis also writes the whole construct tree, with every construct's
+ * jsii type and every L1's resolved properties, to tree.json (AppProps.treeMetadata,
+ * default true: core/lib/private/tree-metadata.js), for the CLI and the console;
+ * no test reads a cloud assembly's tree.
+ *
+ * The templates are the same bytes either way. The reference app's tests
+ * (apps/reference) synthesize with aws-cdk-lib's defaults, as `cdk synth` does.
  */
 export function testApp(): App {
-  return new App({ stackTraces: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
+  return new App({ stackTraces: false, treeMetadata: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
 }
 
 /**
