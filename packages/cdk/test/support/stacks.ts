@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -36,10 +39,27 @@ export const ENV = { region: 'us-east-1' };
  *
  * The templates are the same bytes either way. The reference app's tests
  * (apps/reference) synthesize with aws-cdk-lib's defaults, as `cdk synth` does.
+ *
+ * Its cloud assembly (templates, manifests and a copy of every Lambda asset,
+ * about 1.5 MB for a gateway) goes to a folder of this test file's, removed once
+ * its tests are done: an app without `outdir` writes to a new temporary folder
+ * that nothing removes (core/lib/stage.js through cloud-assembly-api's
+ * determineOutputDirectory), about 90 MB left in the shared /tmp by every run.
  */
 export function testApp(): App {
-  return new App({ stackTraces: false, treeMetadata: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
+  return new App({ outdir: assemblyDir(), stackTraces: false, treeMetadata: false, context: { [cxapi.DISABLE_CREATION_STACK_TRACES]: true } });
 }
+
+/** This test file's folder of cloud assemblies, made on first use. */
+let assemblies: string | undefined;
+function assemblyDir(): string {
+  assemblies ??= mkdtempSync(path.join(tmpdir(), 'kong-hybrid-cdk-test-'));
+  return mkdtempSync(path.join(assemblies, 'cdk.out-'));
+}
+// Templates are read when Template.fromStack is built; annotations are held in memory.
+afterAll(() => {
+  if (assemblies) rmSync(assemblies, { recursive: true, force: true });
+});
 
 /**
  * A configuration built and synthesized once for a test file, on first use (a test
