@@ -24,13 +24,38 @@ its pid, user and system CPU seconds and the number of requests it answered
 (a figure to compare changes to this file by: CPU time, not wall time, on
 shared cores).
 
-Usage: python tools/moto-server.py -H 127.0.0.1 -p PORT (moto_server's arguments)
+One server serves test file after test file (tools/jest/moto.cjs), reset by
+POST /moto-api/reset in between. moto's own reset (MotoAPIBackend.reset,
+moto/moto_api/_internal/models.py:15-21 at moto 5.2.5) forgets every
+backend's resources (BackendDict.reset) and model instances, but keeps the
+state transitions set through /moto-api/state-manager/set-transition
+(StateManager._transitions, moto/moto_api/_internal/state_manager.py:9 and
+:20-26) and /moto-api/config (default_user_config, moto/core/config.py:46,
+changed in place by MotoAPIBackend.set_config, models.py:182-188), both set
+by our tests (ECS tasks' transition, Lambda's use_docker): here reset forgets
+those too, back to what they were when the server started. Still kept, and
+set by none of our tests: /moto-api/reset-auth's count and /moto-api/seed's.
+
+With --exit-with-stdin (our argument, not moto's) the server exits when its
+standard input reaches its end: the process that started it closed its end of
+the pipe, or died, even by SIGKILL (the kernel closes a dead process's files),
+so a server shared by a jest worker never outlives the worker.
+
+Usage: python tools/moto-server.py [--exit-with-stdin] -H 127.0.0.1 -p PORT (moto_server's arguments)
 """
 import atexit
+import copy
 import os
 import resource
+import signal
+import sys
+import threading
+import time
 
 from moto import backends, server
+from moto.core.config import default_user_config
+from moto.moto_api import state_manager
+from moto.moto_api._internal.models import MotoAPIBackend
 from werkzeug import serving
 
 _requests = 0
@@ -60,6 +85,30 @@ def log_request(self, code="-", size="-"):
 
 serving.WSGIRequestHandler.log_request = log_request
 
+_initial_config = copy.deepcopy(default_user_config)
+_moto_reset = MotoAPIBackend.reset
+
+
+def reset(self):
+    _moto_reset(self)
+    for model_name in list(state_manager._transitions):
+        state_manager.unset_transition(model_name)
+    default_user_config.clear()
+    default_user_config.update(copy.deepcopy(_initial_config))
+
+
+MotoAPIBackend.reset = reset
+
+
+def _exit_when_stdin_ends():
+    while os.read(0, 65536):
+        pass
+    # moto_server's own SIGTERM handler (moto/server.py:20-21, :64-68) exits
+    # through sys.exit, so atexit handlers run; if it cannot, exit anyway.
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(5)
+    os._exit(0)
+
 
 def _record_rusage(file):
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -71,4 +120,7 @@ if os.environ.get("KONG_HYBRID_MOTO_RUSAGE"):
     atexit.register(_record_rusage, os.environ["KONG_HYBRID_MOTO_RUSAGE"])
 
 if __name__ == "__main__":
+    if "--exit-with-stdin" in sys.argv:
+        sys.argv.remove("--exit-with-stdin")
+        threading.Thread(target=_exit_when_stdin_ends, daemon=True).start()
     server.main()
