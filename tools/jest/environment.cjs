@@ -15,11 +15,15 @@
 // still validated. Each report is kept by the hash of the template's bytes and the
 // options (CACHE_DIR below): the same template, synthesized again by another test
 // file, workspace or run, gets the report the engine gave for it, warnings included.
+//
+// Likewise one moto server per jest worker, lent to each test file reset, as if new
+// (moto.cjs says how; KONG_HYBRID_SHARED_MOTO=off starts one per file).
 'use strict';
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { TestEnvironment } = require('jest-environment-node');
+const moto = require('./moto.cjs');
 
 /** Where aws-cdk-lib's own copy resolves from a workspace (it may be nested under aws-cdk-lib). */
 function validatorPath(rootDir) {
@@ -95,9 +99,31 @@ const shared = new Map();
  */
 const workerStore = new Map();
 
+/** This worker's moto server, started when a test file first asks for moto (moto.cjs). */
+let sharedMoto;
+
 class KongHybridTestEnvironment extends TestEnvironment {
+  /** The motos lent to this test file: given back (or ended) when it ends, stop() called or not. */
+  #motos = [];
+
   constructor(config, context) {
     super(config, context);
+    const motos = this.#motos;
+    const launcher = {
+      async startMoto(timeoutMs) {
+        const server = process.env.KONG_HYBRID_SHARED_MOTO === 'off'
+          ? await moto.startMoto(timeoutMs)
+          : await (sharedMoto ??= new moto.SharedMoto()).startMoto(timeoutMs);
+        motos.push(server);
+        return server;
+      },
+    };
+    // What test/support/moto.ts's startMoto() uses, when it is there.
+    Object.defineProperty(this.global, '__kongHybridMoto', {
+      configurable: false,
+      enumerable: false,
+      get() { return launcher; },
+    });
     const file = validatorPath(config.projectConfig.rootDir);
     // Lazily: test files that never synthesize do not load it.
     Object.defineProperty(this.global, '__kongHybridCloudFormationValidate', {
@@ -109,6 +135,11 @@ class KongHybridTestEnvironment extends TestEnvironment {
       },
     });
     Object.defineProperty(this.global, '__kongHybridWorkerStore', { configurable: false, enumerable: false, value: workerStore });
+  }
+
+  async teardown() {
+    await Promise.all(this.#motos.splice(0).map((server) => server.stop()));
+    await super.teardown();
   }
 }
 
