@@ -9,13 +9,16 @@
 // system, its child processes included: moto, cfn-lint, checkov) and its test
 // count, then the whole run's wall time and CPU time, and the machine's load.
 // CPU time is the figure to compare across runs: wall time depends on what
-// else the machine is doing.
+// else the machine is doing. A jest worker's shared moto server ends just after
+// the worker (tools/jest/moto.cjs), not waited for by it, so `times` does not
+// count it: each server records its own CPU time (KONG_HYBRID_MOTO_RUSAGE,
+// tools/moto-server.py), added to its workspace's figure once it has ended.
 //
 // Usage: node tools/bench-tests.mjs [--concurrency N] [workspace-dir ...]
 //   --concurrency N  run at most N workspaces at once (default: all, as turbo does)
 // The Python and Java binding tests and the release dry runs are not part of it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,7 +48,34 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 /** The row of the tests' type check (the root's `test:types`). */
 const TYPES = 'test types (all above)';
 
-/** Runs one workspace's test task, or the type check; bash's `times` gives its children's CPU time. */
+/** Whether a process that was given `file` as KONG_HYBRID_MOTO_RUSAGE still runs (Linux's /proc). */
+function motoRunning(file) {
+  const needle = `KONG_HYBRID_MOTO_RUSAGE=${file}\0`;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(needle)) return true;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return false;
+}
+
+/**
+ * The CPU time the moto servers given `file` recorded, in ms, once they have all
+ * ended (at most 30 s): those that outlived their jest worker only (`stdin`); a
+ * server a test stopped was waited for by the worker, and `times` counts it.
+ */
+async function motoCpuMs(file) {
+  for (let waited = 0; motoRunning(file) && waited < 30_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean)
+    .map((line) => line.split(' '))
+    .filter(([, , , , ended]) => ended === 'stdin')
+    .reduce((ms, [, user, sys]) => ms + (Number(user) + Number(sys)) * 1000, 0);
+}
+
+/** Runs one workspace's test task, or the type check; bash's `times` gives its children's CPU time, moto's servers their own. */
 function run(workspace) {
   return new Promise((resolve) => {
     const types = workspace === TYPES;
@@ -56,17 +86,24 @@ function run(workspace) {
       ? `node tools/typecheck-tests.mjs ${workspaces.join(' ')} > test-reports/bench-types.log 2>&1`
       : 'npx projen test > test-reports/bench.log 2>&1';
     const start = Date.now();
-    const child = spawn('bash', ['-c', `${command}; rc=$?; times; exit $rc`], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const rusage = join(dir, 'test-reports', 'bench-moto-rusage.txt');
+    rmSync(rusage, { force: true });
+    const child = spawn('bash', ['-c', `${command}; rc=$?; times; exit $rc`], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, KONG_HYBRID_MOTO_RUSAGE: rusage },
+    });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
-    child.on('exit', (code) => {
+    child.on('exit', async (code) => {
       const wallMs = Date.now() - start;
+      const motoMs = await motoCpuMs(rusage);
       // `times`: the shell's own user/system times, then its children's.
       const [, children = ''] = out.trim().split('\n');
       const [user, sys] = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
       const report = join(dir, 'test-reports', 'junit.xml');
       const tests = types ? 0 : existsSync(report) ? Number(readFileSync(report, 'utf8').match(/<testsuites[^>]*\stests="(\d+)"/)?.[1] ?? NaN) : NaN;
-      resolve({ workspace, code, wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000, tests });
+      resolve({ workspace, code, wallMs, cpuMs: ((user ?? NaN) + (sys ?? NaN)) * 1000 + motoMs, tests });
     });
   });
 }

@@ -62,9 +62,11 @@ the pipe, or died, even by SIGKILL (the kernel closes a dead process's files),
 so a server shared by a jest worker never outlives the worker.
 
 KONG_HYBRID_MOTO_RUSAGE=FILE appends, when the server exits, one line to FILE:
-its pid, user and system CPU seconds and the number of requests it answered
-(a figure to compare changes to this file by: CPU time, not wall time, on
-shared cores).
+its pid, user and system CPU seconds, the number of requests it answered (a
+figure to compare changes to this file by: CPU time, not wall time, on shared
+cores), and how it ended: `stdin` when its starter had gone (nothing waits for
+it, so no parent's CPU figure counts it), `signal` when stopped (its starter
+waits for it and counts it).
 
 Usage: python tools/moto-server.py [--exit-with-stdin] -H 127.0.0.1 -p PORT (moto_server's arguments)
 """
@@ -179,9 +181,14 @@ def reset(self):
 MotoAPIBackend.reset = reset
 
 
+_ended_by = "signal"
+
+
 def _exit_when_stdin_ends():
+    global _ended_by
     while os.read(0, 65536):
         pass
+    _ended_by = "stdin"
     # moto_server's own SIGTERM handler (moto/server.py:20-21, :64-68) exits
     # through sys.exit, so atexit handlers run; if it cannot, exit anyway.
     os.kill(os.getpid(), signal.SIGTERM)
@@ -192,7 +199,7 @@ def _exit_when_stdin_ends():
 def _record_rusage(file):
     usage = resource.getrusage(resource.RUSAGE_SELF)
     with open(file, "a", encoding="utf-8") as out:
-        out.write(f"{os.getpid()} {usage.ru_utime:.2f} {usage.ru_stime:.2f} {_requests}\n")
+        out.write(f"{os.getpid()} {usage.ru_utime:.2f} {usage.ru_stime:.2f} {_requests} {_ended_by}\n")
 
 
 if os.environ.get("KONG_HYBRID_MOTO_RUSAGE"):
