@@ -67,6 +67,9 @@ export interface CliRun {
 export class TestGateway {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
+  private stopped = false;
+  /** The CP's running tasks differed from its desired count at the last look. */
+  private cpTasksOff = false;
   private cpWantedSince?: number;
   private lastAcu?: { value: number; at: number };
   private rows = new Map<string, DataPlane>();
@@ -173,7 +176,7 @@ export class TestGateway {
       { controlPlaneBootMs: 1_500, dataPlaneReconnectMs: 700, ...options.timings }, ecs, cloudwatch);
     gateway.closers.push(() => emulator.stop(), () => adminPath.stop(), () => checkIp.stop(), () => lambda?.stop(), () => { for (const c of [ecs, rds, ddb, cloudwatch]) c.destroy(); });
     await gateway.tick();
-    gateway.timer = setInterval(() => { gateway.ticking ??= gateway.tick().finally(() => { gateway.ticking = undefined; }); }, 200);
+    gateway.loop();
     return gateway;
   }
 
@@ -223,6 +226,24 @@ export class TestGateway {
     for (const [task, row] of this.rows) if (row.labels?.[FALLBACK_LABEL]) this.rows.delete(task);
   }
 
+  /**
+   * The world's loop: a look at ECS every 200 ms while something moves (the scaler
+   * runs or ran in the last 2 s, the CP's tasks differ from its desired count, the CP
+   * boots or the DPs reconnect to it), every second while nothing does. Looking five
+   * times a second all the time was most of moto's work in these tests; what moves
+   * is seen as soon as before, and a test that changes ECS itself calls settle().
+   */
+  private loop(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const moving = now - (this.lambda?.lastActiveAt() ?? 0) < 2_000 || this.cpTasksOff
+      || (this.cpWantedSince !== undefined && now - this.cpWantedSince < this.timings.controlPlaneBootMs + this.timings.dataPlaneReconnectMs + 1_000);
+    this.timer = setTimeout(() => {
+      this.ticking ??= this.tick().finally(() => { this.ticking = undefined; });
+      this.ticking.catch(() => undefined).finally(() => this.loop());
+    }, moving ? 200 : 1_000);
+  }
+
   /** Waits until the world's loop has looked at ECS once more. */
   public async settle(): Promise<void> {
     await this.ticking;
@@ -246,6 +267,7 @@ export class TestGateway {
       }));
     }
     for (const arn of cpTasks.slice(desired)) await this.ecs.send(new StopTaskCommand({ cluster: this.where.cluster, task: arn }));
+    this.cpTasksOff = cpTasks.length !== desired;
 
     if (desired > 0) this.cpWantedSince ??= now;
     else this.cpWantedSince = undefined;
@@ -281,7 +303,8 @@ export class TestGateway {
   }
 
   public async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.ticking;
     await this.lambda?.idle();
     for (const close of this.closers) await close();

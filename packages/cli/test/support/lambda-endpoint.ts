@@ -17,6 +17,8 @@ export interface LocalLambda {
   readonly invocations: readonly ReceivedInvocation[];
   /** Settles when every invocation started so far (Event ones included) has finished. */
   idle(): Promise<void>;
+  /** When an invocation last started or ended (ms since the epoch), or now while one runs; 0 before any. */
+  lastActiveAt(): number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startLocalLambda(functions: Record<string, LocalFunction>,
   const invocations: ReceivedInvocation[] = [];
   const running = new Set<Promise<unknown>>();
   let counter = 0;
+  let lastActive = 0;
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -60,7 +63,8 @@ export async function startLocalLambda(functions: Record<string, LocalFunction>,
     const id = `local-${++counter}`;
     const deadline = Date.now() + timeoutMs;
     const run = fn(event, { awsRequestId: id, getRemainingTimeInMillis: () => deadline - Date.now() });
-    const tracked = run.catch(() => undefined).finally(() => running.delete(tracked));
+    lastActive = Date.now();
+    const tracked = run.catch(() => undefined).finally(() => { running.delete(tracked); lastActive = Date.now(); });
     running.add(tracked);
     if (type === 'Event') return void res.writeHead(202, { 'x-amzn-requestid': id }).end();
     try {
@@ -81,6 +85,7 @@ export async function startLocalLambda(functions: Record<string, LocalFunction>,
     idle: async () => {
       while (running.size > 0) await Promise.all([...running]);
     },
+    lastActiveAt: () => (running.size > 0 ? Date.now() : lastActive),
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
