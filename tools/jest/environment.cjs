@@ -119,11 +119,7 @@ class KongHybridTestEnvironment extends TestEnvironment {
       },
     };
     // What test/support/moto.ts's startMoto() uses, when it is there.
-    Object.defineProperty(this.global, '__kongHybridMoto', {
-      configurable: false,
-      enumerable: false,
-      get() { return launcher; },
-    });
+    Object.defineProperty(this.global, '__kongHybridMoto', { configurable: false, enumerable: false, value: launcher });
     const file = validatorPath(config.projectConfig.rootDir);
     // Lazily: test files that never synthesize do not load it.
     Object.defineProperty(this.global, '__kongHybridCloudFormationValidate', {

@@ -78,17 +78,16 @@ export class Contract {
    * client's test CPU). The shared test environment (tools/jest/environment.cjs)
    * keeps it for the worker's next files, by the hash of the document's bytes;
    * a Contract answers the same for the same document and nothing changes it.
+   * Within a file (an emulator per test, a world per property run) it is the
+   * static: the document is read and hashed once per file, not per emulator.
    */
   static load(): Contract {
+    if (Contract.loaded) return Contract.loaded;
     const store: Map<string, unknown> | undefined = (globalThis as { __kongHybridWorkerStore?: Map<string, unknown> }).__kongHybridWorkerStore;
-    if (store === undefined) return (Contract.loaded ??= new Contract(loadDocument()));
     const key = `contract ${createHash('sha256').update(readFileSync(DOCUMENT_FILE)).digest('hex')}`;
-    let contract = store.get(key) as Contract | undefined;
-    if (contract === undefined) {
-      contract = new Contract(loadDocument());
-      store.set(key, contract);
-    }
-    return contract;
+    Contract.loaded = (store?.get(key) as Contract | undefined) ?? new Contract(loadDocument());
+    store?.set(key, Contract.loaded);
+    return Contract.loaded;
   }
 
   private readonly ajv: Ajv2020;
