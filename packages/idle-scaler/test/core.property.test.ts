@@ -333,13 +333,16 @@ describe('the pure core, over random event sequences', () => {
     }), { numRuns: RUNS });
   });
 
-  test('an extension adds exactly the configured time to the remaining cooldown, and nothing else moves the end', () => {
+  test('an extension adds exactly the configured time to the remaining cooldown; a never-healthy stop ends it; nothing else moves the end', () => {
     fc.assert(fc.property(configs, steps, (config, script) => {
       for (const t of run(config, script)) {
         const extended = t.metrics.CooldownExtensions === 1;
         // A stop that did not happen goes back to the cooldown it came from.
         const cooling = (phase: string) => phase === 'cooldown' || phase === 'stopping';
-        if (extended) {
+        if (t.metrics.NeverHealthy) {
+          // A CP that never answered serves nobody: its cooldown is over (a refused stop comes back to an overdue one).
+          expect(t.after.cooldownUntil).toBe(Math.min(t.before.cooldownUntil ?? t.now, t.now));
+        } else if (extended) {
           expect(cooling(t.before.phase)).toBe(true);
           // From the end of the cooldown, or from when what extends it happened (an overdue cooldown has none left).
           const from = t.event.type === 'wake' ? Math.min(t.event.occurredAt ?? t.now, t.now) : t.now;
